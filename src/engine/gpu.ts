@@ -1,0 +1,144 @@
+// One way to get a WebGPU device, the same in a page, a worker and Node.
+// In the browser it uses navigator.gpu; in Node the `webgpu` package (Dawn), finding a software
+// adapter by itself when there is no GPU (see gpu-node.ts).
+
+export interface GpuInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** true for CPU (software) adapters such as lavapipe/llvmpipe or SwiftShader */
+  isSoftware: boolean;
+  /** where it came from, e.g. "navigator.gpu" or "webgpu (Dawn), lavapipe ICD" */
+  source: string;
+}
+
+export interface Gpu {
+  device: GPUDevice;
+  info: GpuInfo;
+  /** the limits actually granted to the device: the adapter's own, not the defaults */
+  limits: GPUSupportedLimits;
+  /** shader-f16 enabled (WGSL `enable f16;` allowed) */
+  f16: boolean;
+  /** subgroups enabled (WGSL `enable subgroups;` allowed) */
+  subgroups: boolean;
+  /** set once the device is lost; every readback fails with DeviceLostError after that */
+  lostReason: string | null;
+  destroy(): void;
+}
+
+/** The device was lost (driver reset, tab in the background too long, destroy()). Re-create it with acquireGpu(). */
+export class DeviceLostError extends Error {
+  constructor(readonly reason: string) {
+    super(`WebGPU device lost: ${reason}. Acquire a new device and reload the weights.`);
+    this.name = 'DeviceLostError';
+  }
+}
+
+export class NoAdapterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoAdapterError';
+  }
+}
+
+/** Limits we ask for at their adapter's maximum instead of WebGPU's small defaults. */
+export const REQUESTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxBindGroups',
+] as const;
+
+export interface AcquireOptions {
+  powerPreference?: GPUPowerPreference;
+  /** turn off optional features, e.g. to test the f32 path on an adapter that has f16 */
+  disableF16?: boolean;
+  disableSubgroups?: boolean;
+}
+
+const SOFTWARE_PATTERN = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
+
+export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
+  const { adapter, source } = await findAdapter(options.powerPreference ?? 'high-performance');
+  return openDevice(adapter, source, options);
+}
+
+async function findAdapter(powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; source: string }> {
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  if (nav?.gpu) {
+    const adapter = await nav.gpu.requestAdapter({ powerPreference });
+    if (!adapter) {
+      throw new NoAdapterError(
+        'This browser exposes WebGPU but returned no adapter. On a machine without a GPU, start Chromium with ' +
+          '--enable-unsafe-webgpu (software adapters are blocklisted by default).',
+      );
+    }
+    return { adapter, source: 'navigator.gpu' };
+  }
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    // Kept out of the browser bundle: the specifier is not a literal.
+    const nodeModule = './gpu-node.ts';
+    const { requestNodeAdapter } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('./gpu-node.ts');
+    return requestNodeAdapter(powerPreference);
+  }
+  throw new NoAdapterError('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+) or Node with the `webgpu` package.');
+}
+
+async function openDevice(adapter: GPUAdapter, source: string, options: AcquireOptions): Promise<Gpu> {
+  const requiredLimits: Record<string, number> = {};
+  for (const name of REQUESTED_LIMITS) {
+    const value = (adapter.limits as unknown as Record<string, number>)[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  const wanted: GPUFeatureName[] = [];
+  const f16 = !options.disableF16 && adapter.features.has('shader-f16');
+  const subgroups = !options.disableSubgroups && adapter.features.has('subgroups' as GPUFeatureName);
+  if (f16) wanted.push('shader-f16');
+  if (subgroups) wanted.push('subgroups' as GPUFeatureName);
+  if (adapter.features.has('timestamp-query')) wanted.push('timestamp-query');
+
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wanted });
+  const raw = adapter.info;
+  const description = [raw?.vendor, raw?.architecture, raw?.device, raw?.description].filter(Boolean).join(' ');
+  const gpu: Gpu = {
+    device,
+    info: {
+      vendor: raw?.vendor ?? '',
+      architecture: raw?.architecture ?? '',
+      description: description || source,
+      isSoftware: SOFTWARE_PATTERN.test(description) || SOFTWARE_PATTERN.test(source) || (raw as { isFallbackAdapter?: boolean })?.isFallbackAdapter === true,
+      source,
+    },
+    limits: device.limits,
+    f16,
+    subgroups,
+    lostReason: null,
+    destroy: () => device.destroy(),
+  };
+  device.lost.then((info) => {
+    gpu.lostReason = info.message || info.reason || 'unknown';
+  });
+  return gpu;
+}
+
+/** Throws DeviceLostError if the device is gone; call before recording work. */
+export function assertAlive(gpu: Gpu): void {
+  if (gpu.lostReason !== null) throw new DeviceLostError(gpu.lostReason);
+}
+
+/**
+ * Waits for `promise` (a mapAsync or onSubmittedWorkDone) but rejects with DeviceLostError when the
+ * device is lost first, so a caller never hangs on a dead device.
+ */
+export async function unlessLost<T>(gpu: Gpu, promise: Promise<T>): Promise<T> {
+  assertAlive(gpu);
+  const lost = gpu.device.lost.then((info) => {
+    throw new DeviceLostError(info.message || info.reason || 'unknown');
+  });
+  return Promise.race([promise, lost]);
+}

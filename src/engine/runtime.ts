@@ -1,0 +1,218 @@
+// The thin layer every kernel goes through: cached pipelines, one command encoder and compute pass
+// per batch of work (dispatches are recorded, then submitted together by flush()), a uniform arena
+// for small per-dispatch parameters, f32 tensors, a buffer pool and readbacks that never hang on a lost device.
+import { assertAlive, unlessLost, type Gpu } from './gpu.ts';
+
+/** An f32 tensor on the GPU, row-major, starting at byte 0 of its buffer. */
+export interface Tensor {
+  buffer: GPUBuffer;
+  shape: number[];
+}
+
+export type Params = ArrayBuffer | ArrayBufferView;
+export type Binding = GPUBuffer | GPUBufferBinding | Tensor;
+
+const STORAGE = GPUBufferUsageFlagsStorage();
+const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
+
+function GPUBufferUsageFlagsStorage(): number {
+  // GPUBufferUsage is a global in browsers and after `Object.assign(globalThis, globals)` in Node;
+  // the numbers are fixed by the spec, so use them directly to stay import-order independent.
+  return 0x80 /* STORAGE */ | 0x08 /* COPY_DST */ | 0x04 /* COPY_SRC */;
+}
+
+export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+export class Runtime {
+  readonly device: GPUDevice;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private uniformData = new Uint8Array(64 * 1024);
+  private uniformUsed = 0;
+  private uniformBuffer: GPUBuffer | null = null;
+  private readonly pool = new Map<number, GPUBuffer[]>();
+  /** dispatches recorded since creation, for benchmarks */
+  dispatchCount = 0;
+
+  constructor(readonly gpu: Gpu) {
+    this.device = gpu.device;
+  }
+
+  /** A compute pipeline for `code`, compiled once. `constants` are WGSL `override`s. */
+  pipeline(code: string, entryPoint = 'main', constants: Record<string, number> = {}): GPUComputePipeline {
+    const key = `${entryPoint}|${JSON.stringify(constants)}|${code}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      let module = this.modules.get(code);
+      if (!module) {
+        module = this.device.createShaderModule({ code });
+        this.modules.set(code, module);
+      }
+      pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint, constants } });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * Records one dispatch. Bindings of group 0: `params` (a uniform) at binding 0 when given,
+   * then `buffers` at bindings 1, 2, ... in order. Without params, buffers start at binding 0.
+   */
+  dispatch(pipeline: GPUComputePipeline, buffers: Binding[], workgroups: [number, number?, number?], params?: Params): void {
+    assertAlive(this.gpu);
+    const entries: GPUBindGroupEntry[] = [];
+    if (params) entries.push({ binding: 0, resource: this.uniform(params) });
+    const first = params ? 1 : 0;
+    buffers.forEach((b, i) => entries.push({ binding: first + i, resource: asBinding(b) }));
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    const [x, y = 1, z = 1] = workgroups;
+    const max = this.gpu.limits.maxComputeWorkgroupsPerDimension;
+    if (x > max || y > max || z > max) throw new Error(`dispatch of [${x}, ${y}, ${z}] workgroups exceeds maxComputeWorkgroupsPerDimension ${max}`);
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    this.dispatchCount++;
+  }
+
+  /** Records a buffer copy (ends the current compute pass). */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Submits everything recorded so far. */
+  flush(): void {
+    this.endPass();
+    if (!this.encoder) return;
+    if (this.uniformUsed > 0) {
+      const buffer = this.uniformBuffer!;
+      this.device.queue.writeBuffer(buffer, 0, this.uniformData, 0, this.uniformUsed);
+    }
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.uniformUsed = 0;
+  }
+
+  /** Waits until the GPU has finished all submitted work. */
+  async sync(): Promise<void> {
+    this.flush();
+    await unlessLost(this.gpu, this.device.queue.onSubmittedWorkDone());
+  }
+
+  // ---- buffers and tensors ----
+
+  /** A storage buffer (STORAGE | COPY_SRC | COPY_DST), from the pool when one of the same size is free. */
+  buffer(bytes: number): GPUBuffer {
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const free = this.pool.get(size);
+    if (free && free.length > 0) return free.pop()!;
+    return this.device.createBuffer({ size, usage: STORAGE });
+  }
+
+  /** Returns a buffer to the pool. Safe with pending work: the pool only hands it to work recorded later. */
+  release(b: GPUBuffer | Tensor): void {
+    const buffer = 'buffer' in b && 'shape' in b ? b.buffer : (b as GPUBuffer);
+    const list = this.pool.get(buffer.size) ?? [];
+    list.push(buffer);
+    this.pool.set(buffer.size, list);
+  }
+
+  /** Frees every pooled buffer. */
+  trimPool(): void {
+    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    this.pool.clear();
+  }
+
+  tensor(shape: number[], data?: Float32Array): Tensor {
+    const t = { buffer: this.buffer(numel(shape) * 4), shape: [...shape] };
+    if (data) this.write(t.buffer, data);
+    return t;
+  }
+
+  /** A tensor of zeros. */
+  zeros(shape: number[]): Tensor {
+    const t = { buffer: this.buffer(numel(shape) * 4), shape: [...shape] };
+    this.fill(t.buffer, 0, numel(shape) * 4);
+    return t;
+  }
+
+  fill(buffer: GPUBuffer, offset: number, bytes: number): void {
+    this.endPass();
+    this.commandEncoder().clearBuffer(buffer, offset, Math.ceil(bytes / 4) * 4);
+  }
+
+  /** Writes data at once (queue order: before any work not yet flushed). Flushes recorded work first to keep order. */
+  write(buffer: GPUBuffer, data: ArrayBufferView | ArrayBuffer, offset = 0): void {
+    this.flush();
+    const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const aligned = view.byteLength % 4 === 0 ? view : padTo4(view);
+    this.device.queue.writeBuffer(buffer, offset, aligned as Uint8Array<ArrayBuffer>);
+  }
+
+  /** Reads `bytes` bytes of `buffer` from `offset` back to the CPU (flushes first). */
+  async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.device.createBuffer({ size, usage: 0x01 /* MAP_READ */ | 0x08 /* COPY_DST */ });
+    this.copy(buffer, offset, staging, 0, size);
+    this.flush();
+    try {
+      await unlessLost(this.gpu, staging.mapAsync(0x01 /* GPUMapMode.READ */));
+      return staging.getMappedRange().slice(0, bytes);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  async readTensor(t: Tensor): Promise<Float32Array> {
+    return new Float32Array(await this.read(t.buffer, numel(t.shape) * 4));
+  }
+
+  // ---- internals ----
+
+  private uniform(params: Params): GPUBufferBinding {
+    const bytes = ArrayBuffer.isView(params) ? new Uint8Array(params.buffer, params.byteOffset, params.byteLength) : new Uint8Array(params);
+    const slot = Math.max(UNIFORM_SLOT, Math.ceil(bytes.byteLength / UNIFORM_SLOT) * UNIFORM_SLOT);
+    if (this.uniformUsed + slot > this.uniformData.byteLength) this.flush(); // submits what points into the arena
+    if (slot > this.uniformData.byteLength) this.uniformData = new Uint8Array(2 ** Math.ceil(Math.log2(slot)));
+    if (!this.uniformBuffer || this.uniformBuffer.size < this.uniformData.byteLength) {
+      this.uniformBuffer?.destroy(); // safe: WebGPU keeps it alive for work already submitted
+      this.uniformBuffer = this.device.createBuffer({ size: this.uniformData.byteLength, usage: 0x40 /* UNIFORM */ | 0x08 /* COPY_DST */ });
+    }
+    const offset = this.uniformUsed;
+    this.uniformData.set(bytes, offset);
+    this.uniformUsed = offset + slot;
+    return { buffer: this.uniformBuffer, offset, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16) };
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.pass) this.pass = this.commandEncoder().beginComputePass();
+    return this.pass;
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+}
+
+function asBinding(b: Binding): GPUBufferBinding {
+  if ('shape' in b && 'buffer' in b) return { buffer: b.buffer, offset: 0, size: numel(b.shape) * 4 || 4 };
+  if ('buffer' in b) return b as GPUBufferBinding;
+  return { buffer: b as GPUBuffer };
+}
+
+function padTo4(view: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(view.byteLength / 4) * 4);
+  out.set(view);
+  return out;
+}

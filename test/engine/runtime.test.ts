@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { testRuntime } from '../helpers/gpu.ts';
+
+const ADD = /* wgsl */ `
+struct P { n: u32, scale: f32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> b: array<f32>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
+  if (id.x < p.n) { b[id.x] = b[id.x] + p.scale * a[id.x]; }
+}`;
+
+describe('runtime', () => {
+  it('records dispatches with uniform params and reads back', async () => {
+    const rt = await testRuntime();
+    const n = 1000;
+    const a = rt.tensor([n], Float32Array.from({ length: n }, (_, i) => i));
+    const b = rt.zeros([n]);
+    const pipe = rt.pipeline(ADD);
+    // many dispatches in one batch, each with its own params slot
+    for (let k = 1; k <= 300; k++) {
+      const params = new ArrayBuffer(8);
+      new Uint32Array(params, 0, 1)[0] = n;
+      new Float32Array(params, 4, 1)[0] = k % 2 === 0 ? 1 : -1;
+      rt.dispatch(pipe, [a, b], [Math.ceil(n / 64)], params);
+    }
+    const out = await rt.readTensor(b);
+    expect(out[10]).toBe(0); // 150 times +1 and 150 times -1
+    const pa = new ArrayBuffer(8);
+    new Uint32Array(pa, 0, 1)[0] = n;
+    new Float32Array(pa, 4, 1)[0] = 2;
+    rt.dispatch(pipe, [a, b], [Math.ceil(n / 64)], pa);
+    const out2 = await rt.readTensor(b);
+    expect(out2[999]).toBe(1998);
+  });
+});
