@@ -1,0 +1,116 @@
+// AdamW with global-norm gradient clipping, on the GPU (shaders/optimizer.wgsl).
+// Parameters and gradients are f32 tensors; moments live beside them. Nothing is read back in step():
+// the norm, clip scale and "finite" flag stay in a small stats buffer that readStats() fetches when wanted.
+import code from '../../../shaders/optimizer.wgsl?raw';
+import { numel, type Runtime, type Tensor } from '../runtime.ts';
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  /** clip the global gradient norm to this; 0 or less: no clipping */
+  maxGradNorm?: number;
+}
+
+export interface StepStats {
+  gradNorm: number;
+  clipScale: number;
+  /** false when the gradients held NaN or Inf: the step was skipped, nothing changed */
+  finite: boolean;
+}
+
+const GROUPS_PER_TENSOR = 64; // matches GROUPS_PER_TENSOR in optimizer.wgsl
+const WG = 256;
+
+export class AdamW {
+  /** steps taken (skipped steps not counted), for bias correction */
+  step = 0;
+  readonly m: Tensor[];
+  readonly v: Tensor[];
+  private readonly partials: GPUBuffer;
+  readonly stats: GPUBuffer;
+  private readonly options: Required<AdamWOptions>;
+
+  constructor(private readonly rt: Runtime, readonly params: Tensor[], options: AdamWOptions = {}) {
+    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1, ...options };
+    this.m = params.map((p) => rt.zeros(p.shape));
+    this.v = params.map((p) => rt.zeros(p.shape));
+    this.partials = rt.buffer(params.length * GROUPS_PER_TENSOR * 4);
+    this.stats = rt.buffer(16);
+  }
+
+  /**
+   * Records one update of every parameter from `grads` (same order and shapes as `params`) at learning rate `lr`.
+   * The bias corrections assume the step is taken; if it is skipped on the GPU (non-finite gradients),
+   * call `undoSkipped()` once the stats show it.
+   */
+  record(grads: Tensor[], lr: number): void {
+    const { rt } = this;
+    const { beta1, beta2, eps, weightDecay, maxGradNorm } = this.options;
+    this.rt.fill(this.partials, 0, this.partials.size);
+    grads.forEach((g, slot) => {
+      rt.dispatch(rt.pipeline(code, 'sumsq'), [g, this.partials], [GROUPS_PER_TENSOR], u32f32([numel(g.shape), slot]));
+    });
+    const normParams = new ArrayBuffer(8);
+    new Uint32Array(normParams, 0, 1)[0] = grads.length * GROUPS_PER_TENSOR;
+    new Float32Array(normParams, 4, 1)[0] = maxGradNorm;
+    rt.dispatch(rt.pipeline(code, 'finish_norm'), [this.partials, this.stats], [1], normParams);
+    this.step++;
+    const t = this.step;
+    this.params.forEach((p, i) => {
+      const n = numel(p.shape);
+      const params = new ArrayBuffer(32);
+      new Uint32Array(params, 0, 1)[0] = n;
+      new Float32Array(params, 4, 7).set([lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** t, 1 - beta2 ** t]);
+      const groups = Math.min(Math.ceil(n / WG), 1024);
+      rt.dispatch(rt.pipeline(code, 'adamw'), [p, grads[i], this.m[i], this.v[i], this.stats], [groups], params);
+    });
+  }
+
+  /** Reads the last step's gradient norm, clip scale and finiteness (one small readback). */
+  async readStats(): Promise<StepStats> {
+    const s = new Float32Array(await this.rt.read(this.stats, 16));
+    return { gradNorm: s[3], clipScale: s[1], finite: s[2] === 1 };
+  }
+
+  /** After a skipped step (stats.finite false), keep the bias-correction step count honest. */
+  undoSkipped(): void {
+    this.step--;
+  }
+
+  dispose(): void {
+    for (const t of [...this.m, ...this.v]) this.rt.release(t);
+    this.rt.release(this.partials);
+    this.rt.release(this.stats);
+  }
+}
+
+function u32f32(values: [number, number]): Uint32Array {
+  return Uint32Array.from(values);
+}
+
+/** The same step in plain TypeScript (the reference for tests). Mutates p, m, v in place; returns the stats. */
+export function adamwReference(
+  params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
+  step: number, lr: number, options: AdamWOptions = {},
+): StepStats {
+  const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0, maxGradNorm = 1 } = options;
+  let total = 0;
+  for (const g of grads) for (let i = 0; i < g.length; i++) total += g[i] * g[i];
+  const norm = Math.sqrt(total);
+  const finite = Number.isFinite(total);
+  const scale = maxGradNorm > 0 && finite ? Math.min(1, maxGradNorm / (norm + 1e-6)) : 1;
+  if (!finite) return { gradNorm: norm, clipScale: scale, finite };
+  const bc1 = 1 - beta1 ** step;
+  const bc2 = 1 - beta2 ** step;
+  params.forEach((p, k) => {
+    for (let i = 0; i < p.length; i++) {
+      const g = grads[k][i] * scale;
+      m[k][i] = beta1 * m[k][i] + (1 - beta1) * g;
+      v[k][i] = beta2 * v[k][i] + (1 - beta2) * g * g;
+      p[i] = p[i] * (1 - lr * weightDecay) - (lr * (m[k][i] / bc1)) / (Math.sqrt(v[k][i] / bc2) + eps);
+    }
+  });
+  return { gradNorm: norm, clipScale: scale, finite };
+}
