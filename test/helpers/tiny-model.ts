@@ -1,0 +1,201 @@
+// A tiny Llama / Qwen2 model folder on disk, for tests of the loader and the forward pass:
+// config.json, generation_config.json, a character-level tokenizer (tokenizer.json +
+// tokenizer_config.json with a chat template) and seeded random weights (model.safetensors, or
+// shards + model.safetensors.index.json).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseConfig, type ModelConfig } from '../../src/engine/files/config.ts';
+import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../../src/engine/files/safetensors.ts';
+import { expectedWeightShapes } from '../../src/engine/files/weight-names.ts';
+
+export interface TinyModelOptions {
+  arch: 'llama' | 'qwen2';
+  hidden: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  /** Written to config.json as head_dim when given; else hidden / heads. */
+  headDim?: number;
+  intermediate: number;
+  /** At least TINY_TOKENIZER_SIZE (the character tokenizer's size); default 128. */
+  vocab?: number;
+  tie?: boolean;
+  dtype?: 'F32' | 'F16' | 'BF16';
+  seed: number;
+  /** Split the weights over this many files with an index (default 1: a single model.safetensors). */
+  shards?: number;
+  /** Llama only: q/k/v/o biases (attention_bias). */
+  attentionBias?: boolean;
+}
+
+export interface TinyModel {
+  config: ModelConfig;
+  /** The weights as stored (already rounded when dtype is F16 / BF16), by Hugging Face name. */
+  tensors: Map<string, Float32Array>;
+}
+
+// Token ids: 0 <pad>, 1 <s>, 2 </s>, 3 "\n", then printable ASCII " " … "~".
+const SPECIAL_TOKENS = ['<pad>', '<s>', '</s>'];
+const CHARACTERS = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
+export const TINY_TOKENIZER_SIZE = SPECIAL_TOKENS.length + CHARACTERS.length;
+export const TINY_BOS = 1;
+export const TINY_EOS = 2;
+
+export async function writeTinyModel(dir: string, options: TinyModelOptions): Promise<TinyModel> {
+  const vocab = options.vocab ?? 128;
+  if (vocab < TINY_TOKENIZER_SIZE) throw new Error(`writeTinyModel: vocab ${vocab} is smaller than the character tokenizer (${TINY_TOKENIZER_SIZE} tokens)`);
+  await mkdir(dir, { recursive: true });
+  const configJson = tinyConfigJson(options, vocab);
+  const config = parseConfig(JSON.stringify(configJson), join(dir, 'config.json'));
+  const dtype = options.dtype ?? 'F32';
+  const tensors = randomWeights(config, options.seed);
+  const stored = await writeWeights(dir, tensors, dtype, options.shards ?? 1);
+  await writeJson(join(dir, 'config.json'), configJson);
+  await writeJson(join(dir, 'generation_config.json'), { bos_token_id: TINY_BOS, eos_token_id: [TINY_EOS], max_new_tokens: 64 });
+  await writeJson(join(dir, 'tokenizer.json'), tinyTokenizerJson(vocab));
+  await writeJson(join(dir, 'tokenizer_config.json'), tinyTokenizerConfig());
+  return { config, tensors: stored };
+}
+
+function tinyConfigJson(o: TinyModelOptions, vocab: number): Record<string, unknown> {
+  return {
+    architectures: [o.arch === 'llama' ? 'LlamaForCausalLM' : 'Qwen2ForCausalLM'],
+    model_type: o.arch,
+    hidden_size: o.hidden,
+    intermediate_size: o.intermediate,
+    num_hidden_layers: o.layers,
+    num_attention_heads: o.heads,
+    num_key_value_heads: o.kvHeads,
+    ...(o.headDim !== undefined ? { head_dim: o.headDim } : {}),
+    ...(o.arch === 'llama' ? { attention_bias: o.attentionBias ?? false, mlp_bias: false } : {}),
+    vocab_size: vocab,
+    rms_norm_eps: 1e-6,
+    rope_theta: 10000,
+    rope_scaling: null,
+    max_position_embeddings: 512,
+    tie_word_embeddings: o.tie ?? true,
+    hidden_act: 'silu',
+    bos_token_id: TINY_BOS,
+    eos_token_id: TINY_EOS,
+    torch_dtype: { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[o.dtype ?? 'F32'],
+  };
+}
+
+/**
+ * Seeded weights with sane activations: norms 1 + N(0, 0.05²), biases N(0, 0.02²), linear weights
+ * N(0, 0.08²) (for hidden 16…128 each projection keeps its input's scale within a factor of ~2) and
+ * embeddings N(0, 0.3²) so tied logits spread over a few nats rather than being flat.
+ */
+function randomWeights(config: ModelConfig, seed: number): Map<string, { shape: number[]; data: Float32Array }> {
+  const normal = seededNormal(seed);
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, shape] of expectedWeightShapes(config)) {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const isNorm = name.endsWith('norm.weight');
+    const isBias = name.endsWith('.bias');
+    const isEmbedding = name === 'model.embed_tokens.weight';
+    const std = isNorm ? 0.05 : isBias ? 0.02 : isEmbedding ? 0.3 : 0.08;
+    for (let i = 0; i < data.length; i++) data[i] = (isNorm ? 1 : 0) + std * normal();
+    out.set(name, { shape, data });
+  }
+  return out;
+}
+
+/** Writes the weights in `shards` files; returns the values as read back (rounded to the dtype). */
+async function writeWeights(
+  dir: string,
+  tensors: Map<string, { shape: number[]; data: Float32Array }>,
+  dtype: 'F32' | 'F16' | 'BF16',
+  shards: number,
+): Promise<Map<string, Float32Array>> {
+  const names = [...tensors.keys()];
+  if (!Number.isInteger(shards) || shards < 1 || shards > names.length) throw new Error(`writeTinyModel: shards must be 1…${names.length}, got ${shards}`);
+  const stored = new Map<string, Float32Array>();
+  const weightMap: Record<string, string> = {};
+  let totalSize = 0;
+  const perShard = Math.ceil(names.length / shards);
+  for (let s = 0; s < shards; s++) {
+    const file = shards === 1 ? 'model.safetensors' : `model-${pad5(s + 1)}-of-${pad5(shards)}.safetensors`;
+    const group: Record<string, TensorToWrite> = {};
+    for (const name of names.slice(s * perShard, (s + 1) * perShard)) {
+      group[name] = { ...tensors.get(name)!, dtype };
+      weightMap[name] = file;
+    }
+    const bytes = writeSafetensors(group, { format: 'pt' });
+    await writeFile(join(dir, file), bytes);
+    const parsed = SafetensorsFile.parse(bytes, file);
+    for (const info of parsed.tensors.values()) {
+      stored.set(info.name, parsed.f32(info.name));
+      totalSize += info.end - info.begin;
+    }
+  }
+  if (shards > 1) await writeJson(join(dir, 'model.safetensors.index.json'), { metadata: { total_size: totalSize }, weight_map: weightMap });
+  return stored;
+}
+
+function pad5(n: number): string {
+  return String(n).padStart(5, '0');
+}
+
+/** Character-level WordLevel tokenizer; ids past the characters are placeholder tokens up to `vocab`. */
+export function tinyTokenizerJson(vocab: number): Record<string, unknown> {
+  const tokens = [...SPECIAL_TOKENS, ...CHARACTERS];
+  for (let id = tokens.length; id < vocab; id++) tokens.push(`<extra_${id}>`);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: SPECIAL_TOKENS.map((content, id) => ({
+      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+    })),
+    normalizer: null,
+    // Every character is its own piece ("[\s\S]", unlike ".", also matches "\n").
+    pre_tokenizer: { type: 'Split', pattern: { Regex: '[\\s\\S]' }, behavior: 'Isolated', invert: false },
+    post_processor: null,
+    decoder: { type: 'Fuse' },
+    model: { type: 'WordLevel', vocab: Object.fromEntries(tokens.map((t, id) => [t, id])), unk_token: '<pad>' },
+  };
+}
+
+function tinyTokenizerConfig(): Record<string, unknown> {
+  return {
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    bos_token: '<s>',
+    eos_token: '</s>',
+    pad_token: '<pad>',
+    unk_token: '<pad>',
+    model_max_length: 512,
+    clean_up_tokenization_spaces: false,
+    chat_template:
+      "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}" +
+      "{% if add_generation_prompt %}assistant: {% endif %}",
+  };
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(path, JSON.stringify(value, null, 1) + '\n');
+}
+
+/** Seeded N(0, 1) samples: mulberry32 uniforms through Box–Muller. */
+export function seededNormal(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297; // in (0, 1): log() stays finite
+  };
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const value = spare;
+      spare = null;
+      return value;
+    }
+    const radius = Math.sqrt(-2 * Math.log(uniform()));
+    const angle = 2 * Math.PI * uniform();
+    spare = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
+  };
+}
