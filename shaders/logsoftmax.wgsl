@@ -1,0 +1,77 @@
+// Log-softmax over the vocabulary, one workgroup of 256 threads per row (row = wid.x + wid.y · nwg.x).
+// Each thread runs an online max/sum-of-exp over a strided slice of the row (Milakov & Gimelshein 2018),
+// then the 256 partial (max, sum) pairs are merged by a shared-memory tree reduction: lse = max + log(sum).
+//   log_softmax:    logits: [T, V] → y: [T, V], y = logits - lse
+//   gather_logprob: logits: [T, V], targets: u32 [T] → logp: [T] = logits[t, target] - lse, lse: [T];
+//                   a target ≥ V (e.g. 0xffffffff for padding) gives logp = 0.
+
+struct Params { T: u32, V: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+
+const WG = 256u;
+var<workgroup> wmax: array<f32, WG>;
+var<workgroup> wsum: array<f32, WG>;
+
+// The log-sum-exp of row `row`, identical in every thread of the workgroup.
+fn rowLse(row: u32, lid: u32) -> f32 {
+  let base = row * p.V;
+  var m = -3.4e38;
+  var s = 0.0;
+  for (var v = lid; v < p.V; v += WG) {
+    let z = logits[base + v];
+    if (z > m) {
+      s = s * exp(m - z) + 1.0;
+      m = z;
+    } else {
+      s += exp(z - m);
+    }
+  }
+  wmax[lid] = m;
+  wsum[lid] = s;
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) {
+      let m1 = wmax[lid];
+      let m2 = wmax[lid + stride];
+      let mm = max(m1, m2);
+      wsum[lid] = wsum[lid] * exp(m1 - mm) + wsum[lid + stride] * exp(m2 - mm);
+      wmax[lid] = mm;
+    }
+    workgroupBarrier();
+  }
+  let lse = wmax[0] + log(wsum[0]);
+  workgroupBarrier(); // the shared arrays are reused by the next call
+  return lse;
+}
+
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn log_softmax(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= p.T) { return; }
+  let lse = rowLse(row, lid);
+  let base = row * p.V;
+  for (var v = lid; v < p.V; v += WG) {
+    y[base + v] = logits[base + v] - lse;
+  }
+}
+
+@group(0) @binding(2) var<storage, read> targets: array<u32>;
+@group(0) @binding(3) var<storage, read_write> logp: array<f32>;
+@group(0) @binding(4) var<storage, read_write> lseOut: array<f32>;
+
+@compute @workgroup_size(WG)
+fn gather_logprob(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= p.T) { return; }
+  let lse = rowLse(row, lid);
+  if (lid == 0u) {
+    let tgt = targets[row];
+    var lp = 0.0;
+    if (tgt < p.V) { lp = logits[row * p.V + tgt] - lse; }
+    logp[row] = lp;
+    lseOut[row] = lse;
+  }
+}

@@ -1,0 +1,159 @@
+// Linear layers with frozen weights: y[M, N] = x[M, K] · W[N, K]ᵀ (+ bias[N]) (+ y), accumulation in f32.
+// W is one part of a GpuWeight (src/engine/weights.ts): rows colOffset .. colOffset + N of the full weight,
+// so y has row stride ldy and this dispatch writes columns colOffset .. colOffset + N.
+// x is read as vec4: its rows are zero-padded to K4 · 4 columns (the wrapper pads when K % 4 ≠ 0).
+// DTYPE selects how W is stored (layouts in src/engine/quant.ts), dequantized here, 4 columns at a time:
+//   0 f32: wv[row · stride + k4]                         (stride in vec4)
+//   1 q8:  4 int8 in wu[row · stride + k4] · scale[group]  (stride in u32 words)
+//   2 q4:  4 nibbles of wu[row · stride + k4 / 2] · scale + min
+// The weight buffer is bound twice (as vec4f and as u32), both read-only, so one layout serves all three.
+//
+// Two kernels:
+//   tiled:  each thread computes an RM×4 block of y (RM rows of x × 4 rows of W), vec4 loads along K;
+//           register blocking is what pays on CPU adapters (llvmpipe, SwiftShader).
+//           Grid: [ceil(N/4 / WGX), ceil(M/RM / WGY)].
+//   decode: for M ≤ 8 (generation): a workgroup of TK × 4 threads owns 16 columns of y; the TK threads of a column
+//           quad split K, then their partial sums are added in shared memory. Grid: [ceil(N/16)].
+
+override DTYPE: u32 = 0u;
+override TK: u32 = 16u;   // decode: threads along K per column quad
+override MMAX: u32 = 8u;  // decode: rows of x handled (M ≤ MMAX)
+override RM: u32 = 4u;    // tiled: rows of x per thread (1, 2 or 4)
+override WGX: u32 = 8u;   // tiled: workgroup size along N (in column quads) and M (in RM-row blocks)
+override WGY: u32 = 8u;
+
+struct Params {
+  M: u32, N: u32,
+  K4: u32,           // x row length in vec4
+  stride: u32,       // W row stride (vec4 for f32, u32 words for q8/q4)
+  groupSize4: u32,   // vec4 chunks per scale group (f32: K4)
+  groupsPerRow: u32,
+  ldy: u32,          // y row stride
+  colOffset: u32,    // first column of y written (= this part's first row of W); also indexes bias
+  flags: u32,        // 1: add bias, 2: accumulate into y
+}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
+@group(0) @binding(2) var<storage, read> wv: array<vec4f>;
+@group(0) @binding(3) var<storage, read> wu: array<u32>;
+@group(0) @binding(4) var<storage, read> scales: array<f32>;
+@group(0) @binding(5) var<storage, read> bias: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+
+// (scale, min) of W's row `row`, group `g`
+fn scaleOf(row: u32, g: u32) -> vec2f {
+  if (DTYPE == 1u) { return vec2f(scales[row * p.groupsPerRow + g], 0.0); }
+  if (DTYPE == 2u) {
+    let i = (row * p.groupsPerRow + g) * 2u;
+    return vec2f(scales[i], scales[i + 1u]);
+  }
+  return vec2f(1.0, 0.0);
+}
+
+// W[row, 4·k4 .. 4·k4 + 3] in f32
+fn loadW(row: u32, k4: u32, sm: vec2f) -> vec4f {
+  if (DTYPE == 0u) { return wv[row * p.stride + k4]; }
+  if (DTYPE == 1u) {
+    let w = wu[row * p.stride + k4];
+    // sign-extend each byte: move it to the top, then arithmetic shift right
+    let q = bitcast<vec4i>(vec4u(w) << vec4u(24u, 16u, 8u, 0u)) >> vec4u(24u);
+    return vec4f(q) * sm.x;
+  }
+  let w = wu[row * p.stride + (k4 >> 1u)];
+  let q = (vec4u(w) >> (vec4u(0u, 4u, 8u, 12u) + vec4u(16u * (k4 & 1u)))) & vec4u(15u);
+  return vec4f(q) * sm.x + sm.y;
+}
+
+fn finish(m: u32, n: u32, v: f32) {
+  let idx = m * p.ldy + p.colOffset + n;
+  var r = v;
+  if ((p.flags & 1u) != 0u) { r += bias[p.colOffset + n]; }
+  if ((p.flags & 2u) != 0u) { r += y[idx]; }
+  y[idx] = r;
+}
+
+@compute @workgroup_size(WGX, WGY)
+fn tiled(@builtin(global_invocation_id) gid: vec3u) {
+  let n0 = gid.x * 4u;
+  let m0 = gid.y * RM;
+  if (n0 >= p.N || m0 >= p.M) { return; }
+  // rows/columns past the edge read the last valid one (never written back)
+  var xr: array<u32, 4>;
+  for (var i = 0u; i < RM; i++) { xr[i] = min(m0 + i, p.M - 1u) * p.K4; }
+  let wr = vec4u(min(n0, p.N - 1u), min(n0 + 1u, p.N - 1u), min(n0 + 2u, p.N - 1u), min(n0 + 3u, p.N - 1u));
+  var acc: array<vec4f, 4>;
+  for (var g = 0u; g < p.groupsPerRow; g++) {
+    let s0 = scaleOf(wr.x, g);
+    let s1 = scaleOf(wr.y, g);
+    let s2 = scaleOf(wr.z, g);
+    let s3 = scaleOf(wr.w, g);
+    let kEnd = min((g + 1u) * p.groupSize4, p.K4);
+    for (var k = g * p.groupSize4; k < kEnd; k++) {
+      let w0 = loadW(wr.x, k, s0);
+      let w1 = loadW(wr.y, k, s1);
+      let w2 = loadW(wr.z, k, s2);
+      let w3 = loadW(wr.w, k, s3);
+      for (var i = 0u; i < RM; i++) {
+        let xv = x[xr[i] + k];
+        acc[i] += vec4f(dot(xv, w0), dot(xv, w1), dot(xv, w2), dot(xv, w3));
+      }
+    }
+  }
+  for (var i = 0u; i < RM; i++) {
+    if (m0 + i >= p.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      if (n0 + j < p.N) { finish(m0 + i, n0 + j, acc[i][j]); }
+    }
+  }
+}
+
+// decode: partial sums of every (thread, row of x) for a workgroup's 4 column quads
+var<workgroup> partial: array<vec4f, TK * 4u * MMAX>;
+
+@compute @workgroup_size(TK, 4)
+fn decode(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let tk = lid.x;
+  let quad = lid.y;
+  let n0 = (wid.x * 4u + quad) * 4u;
+  let wr = vec4u(min(n0, p.N - 1u), min(n0 + 1u, p.N - 1u), min(n0 + 2u, p.N - 1u), min(n0 + 3u, p.N - 1u));
+  var acc: array<vec4f, 8>; // rows of x; only the first MMAX are used (MMAX ≤ 8)
+  for (var g = 0u; g < p.groupsPerRow; g++) {
+    let s0 = scaleOf(wr.x, g);
+    let s1 = scaleOf(wr.y, g);
+    let s2 = scaleOf(wr.z, g);
+    let s3 = scaleOf(wr.w, g);
+    let kEnd = min((g + 1u) * p.groupSize4, p.K4);
+    for (var k = g * p.groupSize4 + tk; k < kEnd; k += TK) {
+      let w0 = loadW(wr.x, k, s0);
+      let w1 = loadW(wr.y, k, s1);
+      let w2 = loadW(wr.z, k, s2);
+      let w3 = loadW(wr.w, k, s3);
+      for (var m = 0u; m < MMAX; m++) {
+        if (m >= p.M) { break; }
+        let xv = x[m * p.K4 + k];
+        acc[m] += vec4f(dot(xv, w0), dot(xv, w1), dot(xv, w2), dot(xv, w3));
+      }
+    }
+  }
+  for (var m = 0u; m < MMAX; m++) {
+    partial[(m * 4u + quad) * TK + tk] = acc[m];
+  }
+  workgroupBarrier();
+  // tree reduction over tk (TK is a power of two)
+  for (var s = TK / 2u; s > 0u; s >>= 1u) {
+    if (tk < s) {
+      for (var m = 0u; m < MMAX; m++) {
+        let i = (m * 4u + quad) * TK + tk;
+        partial[i] += partial[i + s];
+      }
+    }
+    workgroupBarrier();
+  }
+  // thread tk = m writes row m of its quad
+  if (tk < MMAX && tk < p.M && n0 < p.N) {
+    let v = partial[(tk * 4u + quad) * TK];
+    for (var j = 0u; j < 4u; j++) {
+      if (n0 + j < p.N) { finish(tk, n0 + j, v[j]); }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Matmul wrappers: `matmul` for frozen weights (GpuWeight in f32 / q8 / q4, one dispatch per part) and
+// `matmulTT`, a general f32 product of activations with optional transposes.
+import code from '../../../shaders/matmul.wgsl?raw';
+import codeTT from '../../../shaders/matmul_tt.wgsl?raw';
+import type { Runtime, Tensor } from '../runtime.ts';
+import type { GpuWeight } from '../weights.ts';
+import { expectNumel, outputTensor, packParams, placeholder } from './common.ts';
+import { padCols } from './elementwise.ts';
+
+const DTYPE_CODE = { f32: 0, q8: 1, q4: 2 } as const;
+/** rows of x up to which the decode kernel (threads split K) is used */
+export const DECODE_MAX_M = 8;
+const DECODE_TK = 16; // threads along K per column quad in the decode kernel (≥ DECODE_MAX_M)
+
+export interface MatmulOptions {
+  bias?: Tensor; // [N]
+  /** y += x · Wᵀ instead of y = x · Wᵀ */
+  accumulate?: boolean;
+  out?: Tensor; // [M, N]
+  /** force a kernel (tests and benchmarks); default: see chooseKernel */
+  kernel?: 'tiled' | 'decode';
+}
+
+/** y = x · Wᵀ (+ bias) (+ y).  x: [M, K], W: [N, K] → y: [M, N] */
+export function matmul(rt: Runtime, x: Tensor, w: GpuWeight, M: number, options: MatmulOptions = {}): Tensor {
+  const K = w.cols;
+  const N = w.rows;
+  expectNumel('matmul: x', x, M * K);
+  if (options.bias) expectNumel('matmul: bias', options.bias, N);
+  if (options.accumulate && !options.out) throw new Error('matmul: accumulate needs out');
+  if (w.parts.length === 0) throw new Error('matmul: the weight was destroyed');
+  const y = outputTensor(rt, 'matmul: out', [M, N], options.out);
+  const K4 = Math.ceil(K / 4);
+  // the kernels read x as vec4: pad its rows with zeros when K % 4 ≠ 0
+  const xPadded = K % 4 === 0 ? x : padCols(rt, x, M, K, K4 * 4);
+  const kernel = options.kernel ?? chooseKernel(rt, M);
+  if (kernel === 'decode' && M > DECODE_MAX_M) throw new Error(`matmul: the decode kernel takes M ≤ ${DECODE_MAX_M}, got ${M}`);
+  const dtype = DTYPE_CODE[w.dtype];
+  const tile = tiledShape(M);
+  const pipeline = kernel === 'decode'
+    ? rt.pipeline(code, 'decode', { DTYPE: dtype, TK: DECODE_TK, MMAX: roundRows(M) })
+    : rt.pipeline(code, 'tiled', { DTYPE: dtype, RM: tile.rm, WGX: tile.wgx, WGY: tile.wgy });
+  const groupSize4 = w.dtype === 'f32' ? K4 : w.groupSize / 4;
+  const groupsPerRow = w.dtype === 'f32' ? 1 : w.groupsPerRow;
+  const stride = w.dtype === 'f32' ? w.stride / 4 : w.stride;
+  const flags = (options.bias ? 1 : 0) | (options.accumulate ? 2 : 0);
+  for (const part of w.parts) {
+    const params = packParams([M, part.rows, K4, stride, groupSize4, groupsPerRow, N, part.rowStart, flags]);
+    const groups: [number, number] = kernel === 'decode'
+      ? [Math.ceil(part.rows / 16), 1]
+      : [Math.ceil(part.rows / (4 * tile.wgx)), Math.ceil(M / (tile.rm * tile.wgy))];
+    const scales = part.scales ?? placeholder(rt);
+    rt.dispatch(pipeline, [xPadded, part.data, part.data, scales, options.bias ?? placeholder(rt), y], groups, params);
+  }
+  if (xPadded !== x) rt.release(xPadded);
+  return y;
+}
+
+/** M rounded up to 1, 2, 4 or 8: kernels are compiled per bucket (fewer registers and no duplicate rows for small M). */
+function roundRows(M: number): number {
+  return M <= 1 ? 1 : M <= 2 ? 2 : M <= 4 ? 4 : 8;
+}
+
+/**
+ * Small M on a CPU adapter: measured on llvmpipe (M=1..8, K=512, N=1536), the tiled kernel with one thread per
+ * column quad beats splitting K across threads (the barriers and shared-memory reduction cost more than the
+ * extra parallelism buys on 2 cores). A real GPU needs the K split to fill its cores when M·N/4 is small.
+ */
+function chooseKernel(rt: Runtime, M: number): 'tiled' | 'decode' {
+  return M <= DECODE_MAX_M && !rt.gpu.info.isSoftware ? 'decode' : 'tiled';
+}
+
+/**
+ * Tiled kernel shape: rm rows of x per thread (1, 2 or 4), workgroups of wgx × wgy threads. Narrow workgroups
+ * (8 × 2 of 4×4 blocks) measured best on llvmpipe at M = 8..1024; for M ≤ 4 one block row of rm = M rows
+ * (rounded up) keeps threads from computing duplicate rows.
+ */
+function tiledShape(M: number): { rm: number; wgx: number; wgy: number } {
+  if (M <= 4) return { rm: roundRows(M), wgx: 8, wgy: 1 };
+  return { rm: 4, wgx: 8, wgy: 2 };
+}
+
+export interface MatmulTTOptions {
+  /** op(A) = Aᵀ: A is stored [K, M] */
+  transA?: boolean;
+  /** op(B) = Bᵀ: B is stored [N, K] */
+  transB?: boolean;
+  /** C += alpha · op(A)·op(B) */
+  accumulate?: boolean;
+  alpha?: number;
+}
+
+/**
+ * C = alpha · op(A) · op(B) (+ C).  op(A): [M, K], op(B): [K, N], C: [M, N] (all f32, row-major).
+ * E.g. dW = dYᵀ · X: matmulTT(rt, dY, X, dW, M=out, K=tokens, N=in, { transA: true }).
+ */
+export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number, K: number, N: number, options: MatmulTTOptions = {}): Tensor {
+  expectNumel('matmulTT: a', a, M * K);
+  expectNumel('matmulTT: b', b, K * N);
+  expectNumel('matmulTT: c', c, M * N);
+  if (c.buffer === a.buffer || c.buffer === b.buffer) throw new Error('matmulTT: c must not alias a or b');
+  const [aM, aK] = options.transA ? [1, M] : [K, 1];
+  const [bK, bN] = options.transB ? [1, K] : [N, 1];
+  const params = packParams([M, N, K, aM, aK, bK, bN, options.accumulate ? 1 : 0, { f32: options.alpha ?? 1 }]);
+  rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32)], params);
+  return c;
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { matmul, matmulTT } from '../../../src/engine/kernels/matmul.ts';
+import { dequantize, quantizeQ4, quantizeQ8, relativeFrobeniusError } from '../../../src/engine/quant.ts';
+import { matmulRef } from '../../../src/engine/reference/ops.ts';
+import { destroyWeight, uploadWeight, type WeightDtype } from '../../../src/engine/weights.ts';
+import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
+import { dotErrorBound, withoutGpuErrors } from './gpu-errors.ts';
+
+/** The weights the kernel multiplies by: W itself for f32, the dequantized packing otherwise. */
+function effectiveWeight(w: Float32Array, N: number, K: number, dtype: WeightDtype): Float32Array {
+  if (dtype === 'q8') return dequantize(quantizeQ8(w, N, K));
+  if (dtype === 'q4') return dequantize(quantizeQ4(w, N, K));
+  return w;
+}
+
+/** max over outputs of Σ_k |x[m,k]·w[n,k]| (+ |bias|), the scale of the rounding error bound */
+function maxAbsSum(x: Float32Array, w: Float32Array, M: number, K: number, N: number): number {
+  let best = 0;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let s = 1; // bias in [-1, 1) and the accumulated y in [-1, 1)
+      for (let k = 0; k < K; k++) s += Math.abs(x[m * K + k] * w[n * K + k]);
+      best = Math.max(best, s);
+    }
+  }
+  return best;
+}
+
+const SHAPES: [number, number, number][] = [[1, 3, 5], [2, 8, 16], [3, 7, 9], [8, 64, 33], [5, 130, 70], [17, 100, 45], [33, 64, 64], [70, 36, 19]];
+
+describe('matmul with frozen weights', () => {
+  for (const dtype of ['f32', 'q8', 'q4'] as const) {
+    for (const [M, K, N] of SHAPES) {
+      const kernels = M <= 8 ? (['decode', 'tiled'] as const) : (['tiled'] as const);
+      for (const kernel of kernels) {
+        it(`${dtype} ${kernel} M=${M} K=${K} N=${N}, bias and accumulate`, async () => {
+          const rt = await testRuntime();
+          const x = randomArray(M * K, M * 31 + K);
+          const w = randomArray(N * K, N * 17 + K);
+          const bias = randomArray(N, N);
+          const y0 = randomArray(M * N, M + N);
+          const wq = effectiveWeight(w, N, K, dtype);
+          const refPlain = matmulRef(x, wq, M, K, N);
+          const refBias = matmulRef(x, wq, M, K, N, bias).map((v, i) => v + y0[i]);
+          const gw = uploadWeight(rt, w, N, K, dtype);
+          const { plain, biased } = await withoutGpuErrors(rt, async () => {
+            const tx = rt.tensor([M, K], x);
+            const plain = await rt.readTensor(matmul(rt, tx, gw, M, { kernel }));
+            const out = rt.tensor([M, N], y0);
+            matmul(rt, tx, gw, M, { kernel, bias: rt.tensor([N], bias), accumulate: true, out });
+            return { plain, biased: await rt.readTensor(out) };
+          });
+          destroyWeight(gw);
+          const bound = dotErrorBound(maxAbsSum(x, wq, M, K, N), K);
+          const e1 = maxAbsDiff(plain, refPlain);
+          const e2 = maxAbsDiff(biased, refBias);
+          console.log(`matmul ${dtype} ${kernel} M=${M} K=${K} N=${N}: max abs err ${e1.toExponential(2)}, with bias+acc ${e2.toExponential(2)} (bound ${bound.toExponential(2)})`);
+          // f32 accumulation in some order vs the f64 reference of the same (dequantized) weights:
+          // within the worst-case rounding bound (K + 2)·2⁻²⁴·Σ|x·w|.
+          expect(e1).toBeLessThanOrEqual(bound);
+          expect(e2).toBeLessThanOrEqual(bound);
+        });
+      }
+    }
+  }
+
+  for (const dtype of ['f32', 'q8', 'q4'] as const) {
+    it(`${dtype} weight split into parts by rows`, async () => {
+      const rt = await testRuntime();
+      const M = 3, K = 40, N = 37;
+      const x = randomArray(M * K, 9);
+      const w = randomArray(N * K, 10);
+      const gw = uploadWeight(rt, w, N, K, dtype, { maxPartBytes: 8 * 48 }); // 48 bytes per f32 row, fewer for q8/q4
+      expect(gw.parts.length).toBeGreaterThan(2);
+      expect(gw.parts.reduce((s, p) => s + p.rows, 0)).toBe(N);
+      const wq = effectiveWeight(w, N, K, dtype);
+      const ref = matmulRef(x, wq, M, K, N);
+      for (const kernel of ['decode', 'tiled'] as const) {
+        const y = await withoutGpuErrors(rt, () => rt.readTensor(matmul(rt, rt.tensor([M, K], x), gw, M, { kernel })));
+        const err = maxAbsDiff(y, ref);
+        console.log(`matmul ${dtype} ${kernel} in ${gw.parts.length} parts: max abs err ${err.toExponential(2)}`);
+        expect(err).toBeLessThanOrEqual(dotErrorBound(maxAbsSum(x, wq, M, K, N), K));
+      }
+      destroyWeight(gw);
+    });
+  }
+
+  it('reports the quantization error against f32 (W and y = x·Wᵀ)', async () => {
+    const M = 16, K = 512, N = 256;
+    // weights of a trained layer are roughly Gaussian; a sum of uniforms is close enough and seeded
+    const u = [randomArray(N * K, 1), randomArray(N * K, 2), randomArray(N * K, 3)];
+    const w = u[0].map((v, i) => (v + u[1][i] + u[2][i]) * 0.05);
+    const x = randomArray(M * K, 4);
+    const y = matmulRef(x, w, M, K, N);
+    const rows: string[] = [];
+    const errors: Record<string, number> = {};
+    for (const [name, wq] of [
+      ['q8 per-row', dequantize(quantizeQ8(w, N, K, K))],
+      ['q8 group 128', dequantize(quantizeQ8(w, N, K, 128))],
+      ['q8 group 64', dequantize(quantizeQ8(w, N, K, 64))],
+      ['q8 group 32', dequantize(quantizeQ8(w, N, K, 32))],
+      ['q4 group 32 (scale, min)', dequantize(quantizeQ4(w, N, K))],
+    ] as const) {
+      const ew = relativeFrobeniusError(wq, w);
+      const ey = relativeFrobeniusError(matmulRef(x, wq, M, K, N), y);
+      errors[name] = ew;
+      rows.push(`${name}: ‖ΔW‖/‖W‖ = ${ew.toExponential(2)}, ‖Δy‖/‖y‖ = ${ey.toExponential(2)}`);
+    }
+    console.log(`quantization error (K=${K}, Gaussian-like W):\n  ${rows.join('\n  ')}`);
+    // 8 bits: step absmax/127 on values of std ~0.05·1 → about 1% or better; 4 bits with (scale, min): about 10%
+    expect(errors['q8 group 64']).toBeLessThan(0.02);
+    expect(errors['q8 group 64']).toBeLessThanOrEqual(errors['q8 per-row']);
+    expect(errors['q4 group 32 (scale, min)']).toBeLessThan(0.15);
+  });
+
+  it('rejects bad shapes with clear errors', async () => {
+    const rt = await testRuntime();
+    const gw = uploadWeight(rt, randomArray(12, 1), 3, 4, 'f32');
+    expect(() => matmul(rt, rt.tensor([2, 5]), gw, 2)).toThrow(/matmul: x: expected 8 elements/);
+    expect(() => matmul(rt, rt.tensor([9, 4]), gw, 9, { kernel: 'decode' })).toThrow(/decode kernel takes M ≤ 8/);
+    expect(() => uploadWeight(rt, randomArray(12, 1), 3, 5, 'q8')).toThrow(/12 values for a \[3, 5\] weight/);
+    expect(() => uploadWeight(rt, Float32Array.of(1, NaN, 0, 0), 2, 2, 'q4')).toThrow(/non-finite value NaN at row 0, col 1/);
+    destroyWeight(gw);
+  });
+});
+
+describe('matmulTT (activations, optional transposes)', () => {
+  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41]]) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`M=${M} K=${K} N=${N} transA=${transA} transB=${transB}`, async () => {
+          const rt = await testRuntime();
+          const A = randomArray(M * K, M + K + 1); // op(A) [M, K]
+          const B = randomArray(K * N, K + N + 2); // op(B) [K, N]
+          const C0 = randomArray(M * N, 3);
+          const aStored = transA ? transpose(A, M, K) : A;
+          const bStored = transB ? transpose(B, K, N) : B;
+          // matmulRef computes x·Wᵀ: with W = op(B)ᵀ [N, K]
+          const ref = matmulRef(A, transpose(B, K, N), M, K, N).map((v, i) => 0.5 * v + C0[i]);
+          const c = await withoutGpuErrors(rt, () => {
+            const tc = rt.tensor([M, N], C0);
+            matmulTT(rt, rt.tensor([M * K], aStored), rt.tensor([K * N], bStored), tc, M, K, N, { transA, transB, accumulate: true, alpha: 0.5 });
+            return rt.readTensor(tc);
+          });
+          const err = maxAbsDiff(c, ref);
+          console.log(`matmulTT M=${M} K=${K} N=${N} tA=${transA} tB=${transB}: max abs err ${err.toExponential(2)}`);
+          expect(err).toBeLessThanOrEqual(dotErrorBound(K + 1, K)); // |a|,|b|,|c| < 1
+        });
+      }
+    }
+  }
+});
+
+/** [r, c] → [c, r] */
+function transpose(a: Float32Array, r: number, c: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
+  return out;
+}
