@@ -1,0 +1,80 @@
+// The model's high-level API: what the page's worker and the CLI call. loadModel() reads a Hugging Face
+// folder (config, tokenizer, weights, optional PEFT LoRA adapter) onto the GPU (or, with device 'cpu',
+// into the plain TypeScript reference model) and returns a LanguageModel that generates and scores.
+import { parseConfig, parseGenerationConfig, type ModelConfig } from '../files/config.ts';
+import { readCheckpoint } from '../files/checkpoint.ts';
+import { readPeftAdapter } from '../files/adapter.ts';
+import { readOptionalText, type ModelSource } from '../files/source.ts';
+import { loadTokenizer, type Tokenizer } from '../files/tokenizer.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Backend } from './backend.ts';
+import { cpuBackend } from './cpu-decoder.ts';
+import { generateBatch, type GenerateOptions, type Generation } from './generate.ts';
+
+export type { GenerateOptions, Generation } from './generate.ts';
+
+export interface LoadOptions {
+  device?: 'gpu' | 'cpu';
+  dtype?: 'f32' | 'q8' | 'q4';
+  adapter?: ModelSource;
+  onProgress?: (p: LoadProgress) => void;
+  runtime?: Runtime;
+}
+
+export interface LoadProgress {
+  phase: 'config' | 'tokenizer' | 'weights' | 'ready';
+  file?: string;
+  loaded: number;
+  total: number | null;
+}
+
+export interface LanguageModel {
+  readonly config: ModelConfig;
+  readonly tokenizer: Tokenizer;
+  readonly device: string;
+  /** [prompt][sample]. String prompts are tokenized without special tokens (pass ids to control BOS). */
+  generate(
+    prompts: (string | number[])[],
+    options?: GenerateOptions,
+    onStep?: (p: { step: number; active: number }) => void,
+  ): Promise<Generation[][]>;
+  /** Teacher-forced sum of log p(response token | prompt, earlier response tokens), and the count. */
+  logprobs(items: { promptIds: number[]; responseIds: number[] }[]): Promise<{ logprob: number; tokens: number }[]>;
+  dispose(): void;
+}
+
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<LanguageModel> {
+  const report = options.onProgress ?? (() => {});
+  report({ phase: 'config', file: 'config.json', loaded: 0, total: 1 });
+  const config = parseConfig(await source.readText('config.json'));
+  const genText = await readOptionalText(source, 'generation_config.json');
+  const genConfig = genText === null ? null : parseGenerationConfig(genText);
+  report({ phase: 'config', file: 'config.json', loaded: 1, total: 1 });
+  report({ phase: 'tokenizer', file: 'tokenizer.json', loaded: 0, total: 1 });
+  const tokenizer = await loadTokenizer(source, config);
+  report({ phase: 'tokenizer', file: 'tokenizer.json', loaded: 1, total: 1 });
+  const eos = [...new Set([...config.eosTokenIds, ...(genConfig?.eosTokenIds ?? []), ...tokenizer.eosTokenIds])];
+  const lora = options.adapter ? await readPeftAdapter(options.adapter, config) : undefined;
+  const tensors = readCheckpoint(source, (p) => report({ phase: 'weights', file: p.file, loaded: p.loaded, total: p.total }), { config });
+
+  const backend = options.device === 'cpu'
+    ? await cpuBackend(config, tensors, lora)
+    : await (await import('./gpu-backend.ts')).gpuBackend(config, tensors, lora, options);
+  report({ phase: 'ready', loaded: 1, total: 1 });
+  return makeModel(config, tokenizer, eos, backend);
+}
+
+function makeModel(config: ModelConfig, tokenizer: Tokenizer, eos: number[], backend: Backend): LanguageModel {
+  const decode = (ids: number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
+  return {
+    config,
+    tokenizer,
+    device: backend.device,
+    generate(prompts, options, onStep) {
+      const ids = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p, { addSpecialTokens: false }) : p));
+      return generateBatch({ decoder: backend.decoder, eosTokenIds: eos, decode }, ids, options, onStep);
+    },
+    logprobs: (items) => backend.logprobs(items),
+    dispose: () => backend.dispose(),
+  };
+}

@@ -1,0 +1,76 @@
+// The only place the model touches kernels: one function per op the decoder needs, with the shapes
+// the model uses. Kernel signatures change here, nowhere else.
+import type { Runtime, Tensor } from '../runtime.ts';
+import { add } from '../kernels/elementwise.ts';
+import { gatherLogprob } from '../kernels/logsoftmax.ts';
+import { rmsnorm } from '../kernels/rmsnorm.ts';
+import { rope } from '../kernels/rope.ts';
+import { swiglu } from '../kernels/swiglu.ts';
+import { matmul, matmulTT } from '../kernels/matmul.ts';
+import { embedding } from '../kernels/embedding.ts';
+import { attention, kvWrite, type AttentionDims } from '../kernels/attention.ts';
+import { uploadWeight, type GpuWeight, type WeightDtype } from '../weights.ts';
+
+export type { GpuWeight, WeightDtype };
+export { add, rmsnorm, rope, swiglu, gatherLogprob };
+
+/** A frozen linear layer: W [out, in] (f32/q8/q4), optional bias [out], optional LoRA A [r, in], B [out, r]. */
+export interface Linear {
+  weight: GpuWeight;
+  inF: number;
+  outF: number;
+  bias?: Tensor;
+  lora?: { A: Tensor; B: Tensor; r: number; scale: number };
+}
+
+export function upload(rt: Runtime, values: Float32Array, rows: number, cols: number, dtype: WeightDtype): GpuWeight {
+  return uploadWeight(rt, values, rows, cols, dtype);
+}
+
+/** y = x·Wᵀ + b + scale·(x·Aᵀ)·Bᵀ.  x: [T, in] → y: [T, out] */
+export function linear(rt: Runtime, x: Tensor, layer: Linear, T: number): Tensor {
+  const y = matmul(rt, x, layer.weight, T, { bias: layer.bias });
+  if (layer.lora) {
+    const { A, B, r, scale } = layer.lora;
+    const u = rt.tensor([T, r]); // u = x·Aᵀ: [T, r]
+    matmulTT(rt, x, A, u, T, layer.inF, r, { transB: true });
+    matmulTT(rt, u, B, y, T, r, layer.outF, { transB: true, accumulate: true, alpha: scale }); // y += scale·u·Bᵀ
+    rt.release(u);
+  }
+  return y;
+}
+
+/** Token embeddings.  table: [V, H], ids: u32 [T] → [T, H] */
+export function embed(rt: Runtime, table: GpuWeight, ids: GPUBuffer, T: number): Tensor {
+  return embedding(rt, table, ids, T);
+}
+
+/**
+ * Rows of `x` picked by `rows`, recorded as buffer copies (one per run of consecutive rows).
+ * x: [*, H], rows: [N] → [N, H]
+ */
+export function pickRows(rt: Runtime, x: Tensor, rows: number[], H: number): Tensor {
+  const out = rt.tensor([rows.length, H]);
+  const bytes = H * 4;
+  for (let i = 0; i < rows.length; ) {
+    let n = 1;
+    while (i + n < rows.length && rows[i + n] === rows[i] + n) n++;
+    rt.copy(x.buffer, rows[i] * bytes, out.buffer, i * bytes, n * bytes);
+    i += n;
+  }
+  return out;
+}
+
+export type { AttentionDims };
+
+/** Writes new keys and values into the caches.  k, v: [B, Tq, nKv·d] → caches [B, S, nKv·d] at positions start[b] + t */
+export function writeCache(rt: Runtime, k: Tensor, v: Tensor, keys: Tensor, values: Tensor, start: GPUBuffer, dims: AttentionDims): void {
+  kvWrite(rt, k, v, keys, values, start, dims);
+}
+
+/** Causal GQA attention over the caches.  q: [B, Tq, nH·d], caches: [B, S, nKv·d] → [B, Tq, nH·d] */
+export function attend(rt: Runtime, q: Tensor, keys: Tensor, values: Tensor, start: GPUBuffer, dims: AttentionDims): Tensor {
+  const { out, lse } = attention(rt, q, keys, values, start, dims);
+  rt.release(lse); // the log-sum-exp is for the backward pass
+  return out;
+}
