@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // test/browser/ drives the built page in Chromium (playwright-core); it runs in `npm test` too.
     include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**'],
     // Dawn (the `webgpu` package) is a native addon: run test files in child processes, two at a time (2 cores).
     pool: 'forks',
     maxWorkers: 2,
