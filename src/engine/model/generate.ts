@@ -53,6 +53,9 @@ export async function generateBatch(
   const { n, maxNewTokens, temperature, topP, seed } = { ...GENERATE_DEFAULTS, ...definedOnly(options) };
   const stops = options.stop ?? [];
   validate(prompts, n, maxNewTokens, ctx.decoder);
+  if (!(temperature >= 0)) throw new Error(`temperature must be >= 0, got ${temperature}`);
+  if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}`);
+  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   if (prompts.length === 0) return [];
   const longest = Math.max(...prompts.map((p) => p.length));
   const newTokens = Math.min(maxNewTokens, ctx.decoder.maxPositions - longest);

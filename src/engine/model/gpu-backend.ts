@@ -13,10 +13,16 @@ export async function gpuBackend(
 ): Promise<Backend> {
   const dtype = options.dtype ?? 'f32';
   const rt = options.runtime ?? new Runtime(await acquireGpu());
-  const weights = await uploadCheckpoint(rt, config, dtype, tensors);
-  if (lora) attachLora(rt, config, weights, lora);
-  await rt.sync();
-  const model = new GpuModel(rt, config, weights);
+  let model: GpuModel;
+  try {
+    const weights = await uploadCheckpoint(rt, config, dtype, tensors);
+    if (lora) attachLora(rt, config, weights, lora);
+    await rt.sync();
+    model = new GpuModel(rt, config, weights);
+  } catch (error) {
+    if (!options.runtime) rt.gpu.destroy(); // frees whatever was uploaded
+    throw error;
+  }
   return {
     device: `gpu (${rt.gpu.info.description || rt.gpu.info.vendor}, ${dtype})`,
     decoder: model,

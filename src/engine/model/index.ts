@@ -9,6 +9,7 @@ import { loadTokenizer, type Tokenizer } from '../files/tokenizer.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Backend } from './backend.ts';
 import { cpuBackend } from './cpu-decoder.ts';
+import { parseDevice, parseDtype } from './options.ts';
 import { generateBatch, type GenerateOptions, type Generation } from './generate.ts';
 
 export type { GenerateOptions, Generation } from './generate.ts';
@@ -44,6 +45,8 @@ export interface LanguageModel {
 }
 
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<LanguageModel> {
+  const device = parseDevice(options.device, 'LoadOptions.device');
+  const dtype = parseDtype(options.dtype, 'LoadOptions.dtype');
   const report = options.onProgress ?? (() => {});
   report({ phase: 'config', file: 'config.json', loaded: 0, total: 1 });
   const config = parseConfig(await source.readText('config.json'));
@@ -57,9 +60,9 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const lora = options.adapter ? await readPeftAdapter(options.adapter, config) : undefined;
   const tensors = readCheckpoint(source, (p) => report({ phase: 'weights', file: p.file, loaded: p.loaded, total: p.total }), { config });
 
-  const backend = options.device === 'cpu'
+  const backend = device === 'cpu'
     ? await cpuBackend(config, tensors, lora)
-    : await (await import('./gpu-backend.ts')).gpuBackend(config, tensors, lora, options);
+    : await (await import('./gpu-backend.ts')).gpuBackend(config, tensors, lora, { dtype, runtime: options.runtime });
   report({ phase: 'ready', loaded: 1, total: 1 });
   return makeModel(config, tokenizer, eos, backend);
 }

@@ -53,8 +53,10 @@ export class KvCache {
     this.rt.release(scratch);
   }
 
+  /** Frees the cache's memory (large, oddly sized buffers: not worth keeping in the pool). */
   dispose(): void {
-    for (const t of [...this.keys, ...this.values]) this.rt.release(t);
+    this.rt.flush(); // work recorded against these buffers must be submitted before they are destroyed
+    for (const t of [...this.keys, ...this.values]) t.buffer.destroy();
     this.keys.length = 0;
     this.values.length = 0;
   }

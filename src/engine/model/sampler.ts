@@ -27,17 +27,34 @@ export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions,
   const probs = new Float64Array(V);
   let sum = 0;
   for (let i = 0; i < V; i++) sum += probs[i] = Math.exp((logits[i] - max) / temperature);
-  if (topP >= 1) return pickByMass(probs, identityOrder(V), V, sum * u);
+  if (topP >= 1) return pickByMass(probs, Array.from({ length: V }, (_, i) => i), V, sum * u);
   // nucleus: the smallest set of most likely tokens whose mass reaches topP
-  const order = identityOrder(V).sort((a, b) => probs[b] - probs[a] || a - b);
+  const order = nucleusCandidates(probs, topP * sum);
   let kept = 0;
   let mass = 0;
-  while (kept < V && mass < topP * sum) mass += probs[order[kept++]];
+  while (kept < order.length && mass < topP * sum) mass += probs[order[kept++]];
   return pickByMass(probs, order, kept, mass * u);
 }
 
-function identityOrder(V: number): number[] {
-  return Array.from({ length: V }, (_, i) => i);
+/**
+ * The most likely tokens, sorted (descending, ties by id), enough to hold `mass`. Sorting a whole
+ * vocabulary (150k tokens) per row per step is slow, so take every token above a threshold that
+ * halves until their mass suffices: those are exactly the top tokens, so the nucleus is the same.
+ */
+function nucleusCandidates(probs: Float64Array, mass: number): number[] {
+  let top = 0;
+  for (let i = 0; i < probs.length; i++) top = Math.max(top, probs[i]);
+  for (let threshold = top / 16; ; threshold /= 16) {
+    const picked: number[] = [];
+    let total = 0;
+    for (let i = 0; i < probs.length; i++) {
+      if (probs[i] >= threshold) {
+        picked.push(i);
+        total += probs[i];
+      }
+    }
+    if (total >= mass || threshold === 0 || picked.length === probs.length) return picked.sort((a, b) => probs[b] - probs[a] || a - b);
+  }
 }
 
 /** The first of order[0..count) at which the running mass exceeds `target`. */

@@ -47,6 +47,32 @@ describe('sampler', () => {
     expect(sampleToken(LOGITS, { temperature: 1, topP: 1e-6 }, 0.99)).toBe(1);
   });
 
+  it('top-p over a large vocabulary picks what a full sort of the vocabulary picks', () => {
+    // the plain definition: sort every token, keep the shortest prefix reaching topP, sample by mass
+    const naive = (logits: Float32Array, temperature: number, topP: number, u: number): number => {
+      const p = softmax(logits, temperature);
+      const order = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+      let kept = 0;
+      let mass = 0;
+      while (kept < order.length && mass < topP) mass += p[order[kept++]];
+      let acc = 0;
+      for (let i = 0; i < kept; i++) if ((acc += p[order[i]]) > mass * u) return order[i];
+      return order[kept - 1];
+    };
+    const rng = new Rng(11);
+    let agree = 0;
+    const trials = 300;
+    for (let trial = 0; trial < trials; trial++) {
+      const spread = 1 + 10 * rng.next(); // from flat to very peaked distributions
+      const logits = Float32Array.from({ length: 2000 }, () => spread * (rng.next() * 2 - 1) ** 3);
+      const topP = [0.5, 0.9, 0.95, 0.999][trial % 4];
+      const u = rng.next();
+      if (sampleToken(logits, { temperature: 0.7, topP }, u) === naive(logits, 0.7, topP, u)) agree++;
+    }
+    // the two sum in different orders, so a draw within ~1e-12 of a bucket edge may differ
+    expect(agree).toBeGreaterThanOrEqual(trials - 1);
+  });
+
   it('rejects bad options with a clear error', () => {
     expect(() => sampleToken(LOGITS, { temperature: -1, topP: 1 }, 0.5)).toThrow(/temperature/);
     expect(() => sampleToken(LOGITS, { temperature: 1, topP: 0 }, 0.5)).toThrow(/top-p/);
