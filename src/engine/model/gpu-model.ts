@@ -272,7 +272,7 @@ export class GpuModel implements Decoder {
       tensors.push(layer.inputNorm, layer.postNorm);
       for (const lin of Object.values(layer.linears)) {
         if (lin.bias) tensors.push(lin.bias);
-        if (lin.lora) tensors.push(lin.lora.A, lin.lora.B);
+        for (const term of [...(lin.frozen ?? []), ...(lin.lora ? [lin.lora] : [])]) tensors.push(term.A, term.B);
       }
     }
     for (const t of tensors) t.buffer.destroy();

@@ -20,24 +20,44 @@ export interface Linear {
   inF: number;
   outF: number;
   bias?: Tensor;
-  lora?: { A: Tensor; B: Tensor; r: number; scale: number };
+  lora?: LowRank;
+  /** earlier adapters folded into a quantized base, kept exact as frozen low-rank terms */
+  frozen?: LowRank[];
+}
+
+/** A low-rank term scale·B·A: A [r, in], B [out, r]. */
+export interface LowRank {
+  A: Tensor;
+  B: Tensor;
+  r: number;
+  scale: number;
 }
 
 export function upload(rt: Runtime, values: Float32Array, rows: number, cols: number, dtype: WeightDtype): GpuWeight {
   return uploadWeight(rt, values, rows, cols, dtype);
 }
 
-/** y = x·Wᵀ + b + scale·(x·Aᵀ)·Bᵀ.  x: [T, in] → y: [T, out] */
+/** y = x·Wᵀ + b + Σ scale·(x·Aᵀ)·Bᵀ over the frozen terms and the adapter.  x: [T, in] → y: [T, out] */
 export function linear(rt: Runtime, x: Tensor, layer: Linear, T: number): Tensor {
   const y = matmul(rt, x, layer.weight, T, { bias: layer.bias });
-  if (layer.lora) {
-    const { A, B, r, scale } = layer.lora;
-    const u = rt.tensor([T, r]); // u = x·Aᵀ: [T, r]
-    matmulTT(rt, x, A, u, T, layer.inF, r, { transB: true });
-    matmulTT(rt, u, B, y, T, r, layer.outF, { transB: true, accumulate: true, alpha: scale }); // y += scale·u·Bᵀ
+  for (const term of [...(layer.frozen ?? []), ...(layer.lora ? [layer.lora] : [])]) {
+    const u = lowRankIn(rt, x, term, layer.inF, T);
+    lowRankOut(rt, u, term, y, layer.outF, T);
     rt.release(u);
   }
   return y;
+}
+
+/** u = x·Aᵀ.  x: [T, in] → u: [T, r] */
+export function lowRankIn(rt: Runtime, x: Tensor, term: LowRank, inF: number, T: number): Tensor {
+  const u = rt.tensor([T, term.r]);
+  matmulTT(rt, x, term.A, u, T, inF, term.r, { transB: true });
+  return u;
+}
+
+/** y += scale·u·Bᵀ.  u: [T, r], y: [T, out] */
+export function lowRankOut(rt: Runtime, u: Tensor, term: LowRank, y: Tensor, outF: number, T: number): void {
+  matmulTT(rt, u, term.B, y, T, term.r, outF, { transB: true, accumulate: true, alpha: term.scale });
 }
 
 /** Token embeddings.  table: [V, H], ids: u32 [T] → [T, H] */

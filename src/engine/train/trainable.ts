@@ -16,7 +16,7 @@ import { ropeBackward } from '../kernels/rope_backward.ts';
 import { swigluBackward } from '../kernels/swiglu_backward.ts';
 import { LINEAR_MODULES, lmHeadName, linearName, loraName, type LinearModule } from '../reference/model.ts';
 import type { GpuWeights, LayerWeights } from '../model/gpu-weights.ts';
-import { add, embed, gatherLogprob, linear, pickRows, rmsnorm, rope, swiglu, type Linear } from '../model/ops.ts';
+import { add, embed, gatherLogprob, linear, lowRankIn, lowRankOut, pickRows, rmsnorm, rope, swiglu, type Linear, type LowRank } from '../model/ops.ts';
 
 export type TrainMode = 'lora' | 'full';
 
@@ -206,15 +206,14 @@ export class TrainableModel {
     return { tape: { x, normed1, q, k, v, attn, h, normed2, gate, up, act, loraU }, out };
   }
 
-  /** y = x·Wᵀ + b (+ scale·(x·Aᵀ)·Bᵀ when the adapter is on, keeping u = x·Aᵀ). */
+  /** y = x·Wᵀ + b + frozen terms (+ scale·(x·Aᵀ)·Bᵀ when the adapter is on, keeping u = x·Aᵀ). */
   private linearForward(layer: Linear, x: Tensor, N: number, useLora: boolean, keepU: (u: Tensor) => void): Tensor {
-    if (!layer.lora || !useLora) return linear(this.rt, x, { ...layer, lora: undefined }, N);
     const y = linear(this.rt, x, { ...layer, lora: undefined }, N);
-    const { A, B, r, scale } = layer.lora;
-    const u = this.rt.tensor([N, r]);
-    matmulTT(this.rt, x, A, u, N, layer.inF, r, { transB: true });
-    matmulTT(this.rt, u, B, y, N, r, layer.outF, { transB: true, accumulate: true, alpha: scale });
-    keepU(u);
+    if (layer.lora && useLora) {
+      const u = lowRankIn(this.rt, x, layer.lora, layer.inF, N);
+      lowRankOut(this.rt, u, layer.lora, y, layer.outF, N);
+      keepU(u);
+    }
     return y;
   }
 
@@ -294,6 +293,7 @@ export class TrainableModel {
   private linearBackward(layer: Linear, dy: Tensor, x: Tensor, N: number, u: Tensor | undefined, loraOn: boolean, dxInto?: Tensor): Tensor {
     const rt = this.rt;
     const dx = matmulBackwardInput(rt, dy, layer.weight, N, dxInto ? { out: dxInto, accumulate: true } : {});
+    for (const term of layer.frozen ?? []) this.lowRankInputGrad(term, dy, dx, layer.inF, layer.outF, N);
     const dW = this.gradOfWeight(layer.weight);
     if (dW) matmulBackwardWeight(rt, dy, x, dW, N, layer.inF, layer.outF, { accumulate: true });
     const dBias = this.gradOf(layer.bias);
@@ -310,6 +310,14 @@ export class TrainableModel {
       rt.release(du);
     }
     return dx;
+  }
+
+  /** dx += scale·(dy·B)·A, the input gradient through a frozen low-rank term.  dy: [N, out], dx: [N, in] */
+  private lowRankInputGrad(term: LowRank, dy: Tensor, dx: Tensor, inF: number, outF: number, N: number): void {
+    const du = this.rt.tensor([N, term.r]);
+    matmulTT(this.rt, dy, term.B, du, N, outF, term.r, { alpha: term.scale });
+    matmulTT(this.rt, du, term.A, dx, N, term.r, inF, { accumulate: true });
+    this.rt.release(du);
   }
 
   /** Returns every tape tensor to the pool. */
