@@ -23,6 +23,7 @@ The reference model is the base with the adapter off; its log-probs are computed
   --rank N            LoRA rank r (default 8)
   --alpha X           lora_alpha; the update is scaled by alpha / r (default 16)
   --targets LIST      modules to adapt (default q_proj,k_proj,v_proj,o_proj; also gate_proj,up_proj,down_proj)
+  --lora-dropout P    dropout on the adapter's input during training (default 0)
   --beta X            DPO beta (default 0.1)
   --label-smoothing X conservative DPO's epsilon (default 0)
   --rpo-alpha X       weight of the NLL of the chosen answers (RPO; default 0)
@@ -38,6 +39,7 @@ const OPTIONS = {
   rank: { type: 'string' },
   alpha: { type: 'string' },
   targets: { type: 'string' },
+  'lora-dropout': { type: 'string' },
   beta: { type: 'string' },
   'label-smoothing': { type: 'string' },
   'rpo-alpha': { type: 'string' },
@@ -63,10 +65,10 @@ export async function run(args: string[]): Promise<number> {
     r: numberOption(values, 'rank', 8),
     alpha: numberOption(values, 'alpha', 16),
     targetModules: parseTargets(typeof values.targets === 'string' ? values.targets : 'q_proj,k_proj,v_proj,o_proj'),
-    dropout: 0,
+    dropout: numberOption(values, 'lora-dropout', 0),
   };
   const adapter = initLora(config, loraConfig, loop.seed);
-  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: parseDtype(values.dtype), adapter });
+  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: parseDtype(values.dtype), adapter, seed: loop.seed });
   const { items: pairs, errors } = parseDpoPairs(await readInput(pairsFile, 'pairs file'), {
     tokenizer, maxTokens: config.maxPositionEmbeddings, vocabSize: config.vocabSize,
   });

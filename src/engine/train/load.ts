@@ -16,8 +16,10 @@ export interface LoadTrainableOptions {
   mode: TrainMode;
   /** base weights' dtype (LoRA only; full training is f32) */
   dtype?: WeightDtype;
-  /** the adapter to train (LoRA mode) */
+  /** the adapter to train (LoRA mode); its config's dropout applies in training passes */
   adapter?: LoraTensors;
+  /** seed of LoRA dropout's masks */
+  seed?: number;
   /** when the folder has no weights: initialize them randomly with this seed (else it is an error) */
   randomInitSeed?: number;
   runtime?: Runtime;
@@ -42,5 +44,6 @@ export async function loadTrainable(source: ModelSource, options: LoadTrainableO
   const rt = options.runtime ?? new Runtime(await acquireGpu());
   const weights = await uploadCheckpoint(rt, config, dtype, tensors);
   if (options.adapter) attachLora(rt, config, weights, options.adapter);
-  return { model: new TrainableModel(rt, config, weights, options.mode), config, tokenizer, randomInit: !hasWeights };
+  const trainable = new TrainableModel(rt, config, weights, options.mode, { loraDropout: options.adapter?.config.dropout ?? 0, seed: options.seed });
+  return { model: trainable, config, tokenizer, randomInit: !hasWeights };
 }

@@ -6,6 +6,7 @@ import type { ModelConfig } from '../files/config.ts';
 import { numel, type Runtime, type Tensor } from '../runtime.ts';
 import { attention } from '../kernels/attention.ts';
 import { attentionBackward } from '../kernels/attention_backward.ts';
+import { dropout, dropoutThreshold } from '../kernels/dropout.ts';
 import { axpy } from '../kernels/elementwise.ts';
 import { embeddingBackward } from '../kernels/embedding_backward.ts';
 import { gatherLogprobBackward } from '../kernels/logsoftmax_backward.ts';
@@ -48,7 +49,21 @@ interface LayerTape {
   gate: Tensor; // [N, I]
   up: Tensor; // [N, I]
   act: Tensor; // [N, I]
-  loraU: Map<LinearModule, Tensor>; // u = x·Aᵀ: [N, r]
+  lora: Map<LinearModule, LoraActivations>;
+}
+
+/** What a LoRA module keeps for its backward pass. */
+interface LoraActivations {
+  u: Tensor; // u = dropout(x)·Aᵀ: [N, r]
+  /** with dropout: the dropped input [N, in] and the mask's seed */
+  dropped?: { x: Tensor; seed: number };
+}
+
+export interface TrainableOptions {
+  /** LoRA dropout probability on the adapter's input (PEFT's lora_dropout); applied in training passes only */
+  loraDropout?: number;
+  /** seed of the dropout masks */
+  seed?: number;
 }
 
 export interface Tape {
@@ -72,7 +87,13 @@ export class TrainableModel {
   readonly parameters: Parameter[] = [];
   private readonly byTensor = new Map<Tensor, Parameter>();
 
-  constructor(readonly rt: Runtime, readonly config: ModelConfig, readonly weights: GpuWeights, readonly mode: TrainMode) {
+  private dropoutCalls = 0;
+
+  constructor(
+    readonly rt: Runtime, readonly config: ModelConfig, readonly weights: GpuWeights, readonly mode: TrainMode,
+    readonly options: TrainableOptions = {},
+  ) {
+    dropoutThreshold(options.loraDropout ?? 0); // validates the probability
     if (mode === 'lora') this.collectLora();
     else this.collectFull();
   }
@@ -144,22 +165,26 @@ export class TrainableModel {
 
   /**
    * Records the forward pass; returns log p(targets[m]) at rows[m] ([M], read it or pass its gradient to
-   * backward) and the tape. `lora: false` runs the base model (DPO's reference).
+   * backward) and the tape. `lora: false` runs the base model (DPO's reference). LoRA dropout applies to
+   * passes that keep their tape (training), with fresh masks each pass unless `dropoutSeed` fixes them.
    */
-  forward(batch: TrainBatch, options: { lora?: boolean; keepTape?: boolean } = {}): { logp: Tensor; tape: Tape } {
+  forward(batch: TrainBatch, options: { lora?: boolean; keepTape?: boolean; dropoutSeed?: number } = {}): { logp: Tensor; tape: Tape } {
     const rt = this.rt;
     const c = this.config;
     const { B, T } = batch;
     checkBatch(batch, c.vocabSize);
     const N = B * T;
     const lora = options.lora ?? true;
+    const p = this.options.loraDropout ?? 0;
+    const dropoutSeed = p > 0 && lora && options.keepTape ? options.dropoutSeed ?? mixSeed(this.options.seed ?? 0, this.dropoutCalls++) : undefined;
     const ids = this.u32(batch.tokens);
     const positions = this.u32(batch.tokens.map((_, i) => i % T));
     const start = this.u32(new Array<number>(B).fill(0));
     let x = embed(rt, this.weights.embed, ids, N);
     const layers: LayerTape[] = [];
     for (const layer of this.weights.layers) {
-      const { tape, out } = this.layerForward(layer, x, { B, T, positions, start, lora });
+      const layerSeed = dropoutSeed === undefined ? undefined : mixSeed(dropoutSeed, layers.length);
+      const { tape, out } = this.layerForward(layer, x, { B, T, positions, start, lora, dropoutSeed: layerSeed });
       layers.push(tape);
       x = out;
     }
@@ -176,13 +201,18 @@ export class TrainableModel {
   }
 
   /** One layer: out = h + down(act); keeps every intermediate (x included: it is the previous layer's out). */
-  private layerForward(w: LayerWeights, x: Tensor, at: { B: number; T: number; positions: GPUBuffer; start: GPUBuffer; lora: boolean }): { tape: LayerTape; out: Tensor } {
+  private layerForward(
+    w: LayerWeights, x: Tensor, at: { B: number; T: number; positions: GPUBuffer; start: GPUBuffer; lora: boolean; dropoutSeed?: number },
+  ): { tape: LayerTape; out: Tensor } {
     const rt = this.rt;
     const c = this.config;
     const N = at.B * at.T;
     const H = c.hiddenSize;
-    const loraU = new Map<LinearModule, Tensor>();
-    const lin = (m: LinearModule, input: Tensor) => this.linearForward(w.linears[m], input, N, at.lora, (u) => loraU.set(m, u));
+    const lora = new Map<LinearModule, LoraActivations>();
+    const lin = (m: LinearModule, input: Tensor) => {
+      const seed = at.dropoutSeed === undefined ? undefined : mixSeed(at.dropoutSeed, MODULES.indexOf(m));
+      return this.linearForward(w.linears[m], input, N, at.lora, seed, (a) => lora.set(m, a));
+    };
     const normed1 = rmsnorm(rt, x, w.inputNorm, N, H, c.rmsNormEps);
     const q = lin('q_proj', normed1);
     const k = lin('k_proj', normed1);
@@ -203,16 +233,20 @@ export class TrainableModel {
     const down = lin('down_proj', act);
     const out = add(rt, h, down);
     rt.release(down);
-    return { tape: { x, normed1, q, k, v, attn, h, normed2, gate, up, act, loraU }, out };
+    return { tape: { x, normed1, q, k, v, attn, h, normed2, gate, up, act, lora }, out };
   }
 
-  /** y = x·Wᵀ + b + frozen terms (+ scale·(x·Aᵀ)·Bᵀ when the adapter is on, keeping u = x·Aᵀ). */
-  private linearForward(layer: Linear, x: Tensor, N: number, useLora: boolean, keepU: (u: Tensor) => void): Tensor {
+  /**
+   * y = x·Wᵀ + b + frozen terms (+ scale·(dropout(x)·Aᵀ)·Bᵀ when the adapter is on, keeping u = dropout(x)·Aᵀ).
+   * `dropoutSeed` given: the adapter's input goes through dropout with that mask.
+   */
+  private linearForward(layer: Linear, x: Tensor, N: number, useLora: boolean, dropoutSeed: number | undefined, keep: (a: LoraActivations) => void): Tensor {
     const y = linear(this.rt, x, { ...layer, lora: undefined }, N);
     if (layer.lora && useLora) {
-      const u = lowRankIn(this.rt, x, layer.lora, layer.inF, N);
+      const dropped = dropoutSeed === undefined ? undefined : { x: dropout(this.rt, x, this.options.loraDropout!, dropoutSeed), seed: dropoutSeed };
+      const u = lowRankIn(this.rt, dropped?.x ?? x, layer.lora, layer.inF, N);
       lowRankOut(this.rt, u, layer.lora, y, layer.outF, N);
-      keepU(u);
+      keep({ u, dropped });
     }
     return y;
   }
@@ -256,7 +290,7 @@ export class TrainableModel {
     const H = c.hiddenSize;
     const I = c.intermediateSize;
     const lin = (m: LinearModule, dy: Tensor, input: Tensor, dxInto?: Tensor) =>
-      this.linearBackward(w.linears[m], dy, input, N, t.loraU.get(m), tape.lora, dxInto);
+      this.linearBackward(w.linears[m], dy, input, N, t.lora.get(m), tape.lora, dxInto);
     // MLP: out = h + down(silu(gate)·up)
     const dAct = lin('down_proj', dOut, t.act); // [N, I]
     const { dgate, dup } = swigluBackward(rt, t.gate, t.up, dAct, N, I);
@@ -287,10 +321,10 @@ export class TrainableModel {
   }
 
   /**
-   * Gradients of y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ.  dy: [N, out], x: [N, in], u = x·Aᵀ: [N, r].
-   * Returns dx [N, in] (or adds it into dxInto). LoRA: dB += s·dyᵀ·u, du = s·dy·B, dA += duᵀ·x, dx += du·A.
+   * Gradients of y = x·Wᵀ + b + s·(xd·Aᵀ)·Bᵀ, xd = dropout(x) (or x).  dy: [N, out], x: [N, in], u = xd·Aᵀ: [N, r].
+   * Returns dx [N, in] (or adds it into dxInto). LoRA: dB += s·dyᵀ·u, du = s·dy·B, dA += duᵀ·xd, dx += dropout(du·A).
    */
-  private linearBackward(layer: Linear, dy: Tensor, x: Tensor, N: number, u: Tensor | undefined, loraOn: boolean, dxInto?: Tensor): Tensor {
+  private linearBackward(layer: Linear, dy: Tensor, x: Tensor, N: number, act: LoraActivations | undefined, loraOn: boolean, dxInto?: Tensor): Tensor {
     const rt = this.rt;
     const dx = matmulBackwardInput(rt, dy, layer.weight, N, dxInto ? { out: dxInto, accumulate: true } : {});
     for (const term of layer.frozen ?? []) this.lowRankInputGrad(term, dy, dx, layer.inF, layer.outF, N);
@@ -298,15 +332,24 @@ export class TrainableModel {
     if (dW) matmulBackwardWeight(rt, dy, x, dW, N, layer.inF, layer.outF, { accumulate: true });
     const dBias = this.gradOf(layer.bias);
     if (dBias) biasBackward(rt, dy, dBias, N, layer.outF, { accumulate: true });
-    if (layer.lora && loraOn && u) {
+    if (layer.lora && loraOn && act) {
       const { A, B, r, scale } = layer.lora;
       const dA = this.gradOf(A);
       const dB = this.gradOf(B);
-      if (dB) matmulTT(rt, dy, u, dB, layer.outF, N, r, { transA: true, accumulate: true, alpha: scale });
+      if (dB) matmulTT(rt, dy, act.u, dB, layer.outF, N, r, { transA: true, accumulate: true, alpha: scale });
       const du = rt.tensor([N, r]);
       matmulTT(rt, dy, B, du, N, layer.outF, r, { alpha: scale });
-      if (dA) matmulTT(rt, du, x, dA, r, N, layer.inF, { transA: true, accumulate: true });
-      matmulTT(rt, du, A, dx, N, r, layer.inF, { accumulate: true });
+      if (dA) matmulTT(rt, du, act.dropped?.x ?? x, dA, r, N, layer.inF, { transA: true, accumulate: true });
+      if (act.dropped) {
+        const dxd = rt.tensor([N, layer.inF]);
+        matmulTT(rt, du, A, dxd, N, r, layer.inF);
+        const dxLora = dropout(rt, dxd, this.options.loraDropout!, act.dropped.seed);
+        axpy(rt, dx, dxLora);
+        rt.release(dxd);
+        rt.release(dxLora);
+      } else {
+        matmulTT(rt, du, A, dx, N, r, layer.inF, { accumulate: true });
+      }
       rt.release(du);
     }
     return dx;
@@ -324,12 +367,21 @@ export class TrainableModel {
   releaseTape(tape: Tape): void {
     const rt = this.rt;
     for (const t of tape.layers) {
-      for (const x of [t.x, t.normed1, t.q, t.k, t.v, t.attn, t.h, t.normed2, t.gate, t.up, t.act, ...t.loraU.values()]) rt.release(x);
+      for (const x of [t.x, t.normed1, t.q, t.k, t.v, t.attn, t.h, t.normed2, t.gate, t.up, t.act]) rt.release(x);
+      for (const a of t.lora.values()) {
+        rt.release(a.u);
+        if (a.dropped) rt.release(a.dropped.x);
+      }
     }
     tape.layers = [];
     for (const x of [tape.final, tape.finalPicked, tape.finalNormed, tape.logits, tape.lse]) rt.release(x);
     for (const b of [tape.ids, tape.positions, tape.start, tape.targets]) rt.release(b);
   }
+}
+
+/** A seed for a sub-stream (layer, module, pass) of a seed. */
+function mixSeed(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
 
 /** Copies the rows of src to the listed rows of dst.  src: [M, H], dst: [N, H] */
