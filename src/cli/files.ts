@@ -1,10 +1,15 @@
-// File helpers for the commands: write a folder of files, read an input file with a clear error.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// File helpers for the commands: write a folder of files safely, read an input file with a clear error.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
+/** Writes each file beside its final name, then renames it: a crash never leaves a half-written file. */
 export async function writeFolder(dir: string, files: Map<string, Uint8Array>): Promise<void> {
   await mkdir(resolve(dir), { recursive: true });
-  for (const [name, bytes] of files) await writeFile(join(resolve(dir), name), bytes);
+  for (const [name, bytes] of files) {
+    const path = join(resolve(dir), name);
+    await writeFile(`${path}.partial`, bytes);
+    await rename(`${path}.partial`, path);
+  }
 }
 
 export async function readInput(path: string, what: string): Promise<string> {

@@ -140,5 +140,6 @@ export async function unlessLost<T>(gpu: Gpu, promise: Promise<T>): Promise<T> {
   const lost = gpu.device.lost.then((info) => {
     throw new DeviceLostError(info.message || info.reason || 'unknown');
   });
+  lost.catch(() => {}); // when `promise` wins, a later loss must not surface as an unhandled rejection
   return Promise.race([promise, lost]);
 }

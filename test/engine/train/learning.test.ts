@@ -17,6 +17,8 @@ import type { TrainableModel } from '../../../src/engine/train/trainable.ts';
 import { modelFolderFiles, readAdapter, readFullWeights } from '../../../src/engine/train/weights-io.ts';
 import { writeFolder } from '../../../src/cli/files.ts';
 import { SeededRandom } from '../../../src/engine/train/random.ts';
+import { acquireGpu, DeviceLostError } from '../../../src/engine/gpu.ts';
+import { Runtime } from '../../../src/engine/runtime.ts';
 import { testRuntime } from '../../helpers/gpu.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/torch-reference/qwen2-fixture-f32');
@@ -119,5 +121,24 @@ describe('non-finite gradients', () => {
     expect(seen).toEqual([true, true, true]);
     const after = await Promise.all(model.parameters.map((p) => rt.readTensor(p.value)));
     after.forEach((a, i) => expect(Array.from(a)).toEqual(Array.from(before[i])));
+  });
+});
+
+describe('a device lost mid-training', () => {
+  it('fails the loop with DeviceLostError instead of hanging, and the adapter saved before stays intact', async () => {
+    const gpu = await acquireGpu(); // its own device: this test destroys it
+    const rt = new Runtime(gpu);
+    const lora = { r: 2, alpha: 4, targetModules: ['q_proj', 'v_proj'], dropout: 0 };
+    const { model } = await loadTrainable(nodeSource(FIXTURE), { mode: 'lora', adapter: initLora(CONFIG, lora, 3), runtime: rt });
+    const reference = await referenceLogps(model, PAIRS, 5);
+    const dir = mkdtempSync(join(tmpdir(), 'lost-'));
+    const options = { lr: 0.01, epochs: 1, batch: 5, microBatch: 5, seed: 1 };
+    const accumulate = (batch: DpoPair[]) => accumulateDpoGradients(model, batch, reference, { beta: 0.1, microBatch: 5 }).then((r) => r.metrics);
+    await runTrainingLoop(model, PAIRS, options, accumulate);
+    const saved = writePeftAdapter(await readAdapter(model, lora), FIXTURE);
+    await writeFolder(dir, saved);
+    // the next run loses its device after its first step
+    await expect(runTrainingLoop(model, PAIRS, { ...options, epochs: 5 }, accumulate, () => gpu.device.destroy())).rejects.toThrow(DeviceLostError);
+    for (const [name, bytes] of saved) expect(Buffer.compare(readFileSync(join(dir, name)), Buffer.from(bytes))).toBe(0);
   });
 });
