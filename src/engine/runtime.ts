@@ -14,6 +14,13 @@ export type Binding = GPUBuffer | GPUBufferBinding | Tensor;
 
 const STORAGE = GPUBufferUsageFlagsStorage();
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
+const ARENA_BYTES = 64 * 1024;
+
+interface UniformArena {
+  data: Uint8Array;
+  used: number;
+  buffer: GPUBuffer;
+}
 
 function GPUBufferUsageFlagsStorage(): number {
   // GPUBufferUsage is a global in browsers and after `Object.assign(globalThis, globals)` in Node;
@@ -29,9 +36,9 @@ export class Runtime {
   private readonly modules = new Map<string, GPUShaderModule>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private uniformData = new Uint8Array(64 * 1024);
-  private uniformUsed = 0;
-  private uniformBuffer: GPUBuffer | null = null;
+  /** uniform arenas of the batch being recorded (more are added when one fills up), reused after each flush */
+  private readonly arenas: UniformArena[] = [];
+  private arenaIndex = 0;
   private readonly pool = new Map<number, GPUBuffer[]>();
   /** dispatches recorded since creation, for benchmarks */
   dispatchCount = 0;
@@ -87,13 +94,14 @@ export class Runtime {
   flush(): void {
     this.endPass();
     if (!this.encoder) return;
-    if (this.uniformUsed > 0) {
-      const buffer = this.uniformBuffer!;
-      this.device.queue.writeBuffer(buffer, 0, this.uniformData, 0, this.uniformUsed);
+    // queue order: these writes land after the work submitted earlier read the arenas, before this batch runs
+    for (const arena of this.arenas) {
+      if (arena.used > 0) this.device.queue.writeBuffer(arena.buffer, 0, arena.data, 0, arena.used);
     }
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
-    this.uniformUsed = 0;
+    for (const arena of this.arenas) arena.used = 0;
+    this.arenaIndex = 0;
   }
 
   /** Waits until the GPU has finished all submitted work. */
@@ -175,16 +183,17 @@ export class Runtime {
   private uniform(params: Params): GPUBufferBinding {
     const bytes = ArrayBuffer.isView(params) ? new Uint8Array(params.buffer, params.byteOffset, params.byteLength) : new Uint8Array(params);
     const slot = Math.max(UNIFORM_SLOT, Math.ceil(bytes.byteLength / UNIFORM_SLOT) * UNIFORM_SLOT);
-    if (this.uniformUsed + slot > this.uniformData.byteLength) this.flush(); // submits what points into the arena
-    if (slot > this.uniformData.byteLength) this.uniformData = new Uint8Array(2 ** Math.ceil(Math.log2(slot)));
-    if (!this.uniformBuffer || this.uniformBuffer.size < this.uniformData.byteLength) {
-      this.uniformBuffer?.destroy(); // safe: WebGPU keeps it alive for work already submitted
-      this.uniformBuffer = this.device.createBuffer({ size: this.uniformData.byteLength, usage: 0x40 /* UNIFORM */ | 0x08 /* COPY_DST */ });
+    let arena = this.arenas[this.arenaIndex];
+    while (arena && arena.used + slot > arena.data.byteLength) arena = this.arenas[++this.arenaIndex];
+    if (!arena) {
+      const size = Math.max(ARENA_BYTES, slot);
+      arena = { data: new Uint8Array(size), used: 0, buffer: this.device.createBuffer({ size, usage: 0x40 /* UNIFORM */ | 0x08 /* COPY_DST */ }) };
+      this.arenas.push(arena);
     }
-    const offset = this.uniformUsed;
-    this.uniformData.set(bytes, offset);
-    this.uniformUsed = offset + slot;
-    return { buffer: this.uniformBuffer, offset, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16) };
+    const offset = arena.used;
+    arena.data.set(bytes, offset);
+    arena.used = offset + slot;
+    return { buffer: arena.buffer, offset, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16) };
   }
 
   private commandEncoder(): GPUCommandEncoder {
