@@ -4,6 +4,7 @@
 // the process); the tiny run's own time, measured alone, is subtracted. CPU EP: run() is synchronous work.
 import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-common';
+import { uniformArray } from '../src/util/random.ts';
 import { matmulModel } from './onnx-model.ts';
 
 export type OrtEp = 'webgpu' | 'cpu';
@@ -39,20 +40,6 @@ export async function ensureSameAdapter(): Promise<string> {
   const description = gpu.info.description;
   gpu.destroy();
   return description;
-}
-
-/** Seeded values in [-1, 1) (mulberry32), so runs are repeatable. */
-export function seededFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
 }
 
 async function createSession(M: number, K: number, N: number, b: Float32Array, ep: OrtEp, gpuOutput: boolean) {
@@ -137,8 +124,8 @@ export async function measureOrtMatmul(M: number, K: number, N: number, options:
   const reps = options.reps ?? 5;
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`measureOrtMatmul: reps must be a positive integer, got ${reps}`);
   const seed = options.seed ?? 1;
-  const x = seededFloats(M * K, seed);
-  const b = seededFloats(K * N, seed + 1);
+  const x = uniformArray(M * K, seed);
+  const b = uniformArray(K * N, seed + 1);
   const ms = options.ep === 'webgpu' ? await medianMsWebgpu(M, K, N, x, b, reps) : await medianMsCpu(M, K, N, x, b, reps);
   return { gflops: (2 * M * K * N) / (ms * 1e6), ms };
 }

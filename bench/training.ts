@@ -8,7 +8,7 @@ import { attachLora, uploadCheckpoint } from '../src/engine/model/gpu-weights.ts
 import { Runtime } from '../src/engine/runtime.ts';
 import { AdamW } from '../src/engine/train/adamw.ts';
 import { initLora } from '../src/engine/train/lora-init.ts';
-import { SeededRandom } from '../src/engine/train/random.ts';
+import { Rng } from '../src/util/random.ts';
 import { TrainableModel, type TrainBatch, type TrainMode } from '../src/engine/train/trainable.ts';
 import { randomWeights } from '../src/engine/train/weights-io.ts';
 import { measureOurs } from './matmul.ts';
@@ -27,7 +27,7 @@ function benchConfig(quick: boolean): ModelConfig {
 
 /** B sequences of T random tokens; every position but the last predicts the next token. */
 function randomBatch(config: ModelConfig, B: number, T: number, seed: number): TrainBatch {
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const tokens = Array.from({ length: B * T }, () => Math.floor(rng.next() * config.vocabSize));
   const rows: number[] = [];
   const targets: number[] = [];

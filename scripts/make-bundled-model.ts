@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeSafetensors, type TensorToWrite } from '../src/engine/files/safetensors.ts';
-import { SeededRandom } from '../src/engine/train/random.ts';
+import { Rng } from '../src/util/random.ts';
 
 export const BUNDLED_MODEL_DIR = 'public/models/tiny-random';
 const SEED = 20_260_101;
@@ -92,7 +92,7 @@ export function generationConfigJson(): Record<string, unknown> {
  * linear weights N(0, 1/in), so activations stay near unit size and the logits are peaked enough to vary.
  */
 export function randomWeights(seed = SEED): Record<string, TensorToWrite> {
-  const random = new SeededRandom(seed);
+  const random = new Rng(seed);
   const normal = (shape: number[], std: number): TensorToWrite => {
     const data = new Float32Array(shape[0] * (shape[1] ?? 1));
     for (let i = 0; i < data.length; i++) data[i] = random.normal() * std;

@@ -1,7 +1,8 @@
 // The matmul baseline must compute the right thing before its speed means anything: onnxruntime's
 // one-node MatMul graph (our hand-encoded ONNX) against a plain TypeScript matmul.
 import { describe, expect, it } from 'vitest';
-import { ensureSameAdapter, measureOrtMatmul, runOrtMatmul, seededFloats } from '../../bench/onnx-matmul.ts';
+import { ensureSameAdapter, measureOrtMatmul, runOrtMatmul } from '../../bench/onnx-matmul.ts';
+import { uniformArray } from '../../src/util/random.ts';
 
 /** Y[M, N] = X[M, K] · B[K, N], in float64 accumulation. */
 function matmulPlain(x: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
@@ -25,8 +26,8 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 // Odd sizes so that any tiling edge in the EP's kernel is exercised.
 const M = 5, K = 37, N = 19;
-const x = seededFloats(M * K, 11);
-const b = seededFloats(K * N, 12);
+const x = uniformArray(M * K, 11);
+const b = uniformArray(K * N, 12);
 const expected = matmulPlain(x, b, M, K, N);
 // f32 sums of 37 products of values in [-1, 1): rounding differences stay far below 1e-4.
 const TOLERANCE = 1e-4;

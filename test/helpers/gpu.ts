@@ -1,6 +1,7 @@
 // One GPU runtime per test file, on whatever adapter acquireGpu() finds (lavapipe here).
 import { acquireGpu } from '../../src/engine/gpu.ts';
 import { Runtime } from '../../src/engine/runtime.ts';
+import { uniformArray } from '../../src/util/random.ts';
 
 let shared: Promise<Runtime> | null = null;
 
@@ -20,17 +21,5 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Seeded uniform random numbers in [lo, hi) (mulberry32). */
-export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = lo + (hi - lo) * u;
-  }
-  return out;
-}
+/** Seeded uniform random numbers in [lo, hi). */
+export const randomArray = uniformArray;

@@ -4,6 +4,7 @@
 // shards + model.safetensors.index.json).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Rng } from '../../src/util/random.ts';
 import { parseConfig, type ModelConfig } from '../../src/engine/files/config.ts';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../../src/engine/files/safetensors.ts';
 import { expectedWeightShapes } from '../../src/engine/files/weight-names.ts';
@@ -176,26 +177,8 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, JSON.stringify(value, null, 1) + '\n');
 }
 
-/** Seeded N(0, 1) samples: mulberry32 uniforms through Box–Muller. */
+/** Seeded N(0, 1) samples. */
 export function seededNormal(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297; // in (0, 1): log() stays finite
-  };
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const value = spare;
-      spare = null;
-      return value;
-    }
-    const radius = Math.sqrt(-2 * Math.log(uniform()));
-    const angle = 2 * Math.PI * uniform();
-    spare = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
-  };
+  const rng = new Rng(seed);
+  return () => rng.normal();
 }

@@ -2,7 +2,7 @@
 // AdamW with clipping, and steps with non-finite gradients or loss skipped (weights untouched) and reported;
 // training stops with a clear message after too many failures in a row.
 import { AdamW, type AdamWOptions } from './adamw.ts';
-import { SeededRandom } from './random.ts';
+import { Rng } from '../../util/random.ts';
 import { learningRate, type ScheduleName } from './schedule.ts';
 import type { TrainableModel } from './trainable.ts';
 
@@ -48,7 +48,7 @@ export async function runTrainingLoop<T>(
   for (const [k, v] of Object.entries({ lr: options.lr, epochs: options.epochs, batch: options.batch, microBatch: options.microBatch })) {
     if (!(v > 0) || !Number.isFinite(v)) throw new Error(`--${k} must be a positive number, got ${v}`);
   }
-  const rng = new SeededRandom(options.seed);
+  const rng = new Rng(options.seed);
   const stepsPerEpoch = Math.ceil(examples.length / options.batch);
   const schedule = {
     name: options.schedule ?? 'constant',

@@ -3,7 +3,7 @@
 import type { ModelConfig } from '../files/config.ts';
 import type { LoraConfig, LoraTensors } from '../files/adapter.ts';
 import { LINEAR_MODULES, linearShape, type LinearModule } from '../files/weight-names.ts';
-import { SeededRandom } from './random.ts';
+import { Rng } from '../../util/random.ts';
 
 export const DEFAULT_TARGETS: LinearModule[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj'];
 
@@ -18,7 +18,7 @@ export function parseTargets(text: string): LinearModule[] {
 
 export function initLora(config: ModelConfig, lora: LoraConfig, seed: number): LoraTensors {
   if (!Number.isInteger(lora.r) || lora.r < 1) throw new Error(`LoRA rank must be a positive integer, got ${lora.r}`);
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const layers: LoraTensors['layers'] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
     for (const module of parseTargets(lora.targetModules.join(','))) {

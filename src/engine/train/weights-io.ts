@@ -4,7 +4,7 @@ import type { ModelConfig } from '../files/config.ts';
 import type { LoraConfig, LoraTensors } from '../files/adapter.ts';
 import { writeSafetensors } from '../files/safetensors.ts';
 import { expectedWeightShapes, LINEAR_MODULES } from '../files/weight-names.ts';
-import { SeededRandom } from './random.ts';
+import { Rng } from '../../util/random.ts';
 import type { TrainableModel } from './trainable.ts';
 
 /** The adapter attached to the model's linear layers, read back from the GPU. */
@@ -54,7 +54,7 @@ export function modelFolderFiles(config: ModelConfig, tensors: Map<string, Float
  * linear and embedding weights ~ N(0, initializer_range²) (default 0.02), biases 0, norm weights 1.
  */
 export function* randomWeights(config: ModelConfig, seed: number): Generator<{ name: string; shape: number[]; data: Float32Array }> {
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const std = typeof config.raw.initializer_range === 'number' ? config.raw.initializer_range : 0.02;
   for (const [name, shape] of expectedWeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

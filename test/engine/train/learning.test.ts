@@ -16,7 +16,7 @@ import { accumulateSftGradients } from '../../../src/engine/train/sft.ts';
 import type { TrainableModel } from '../../../src/engine/train/trainable.ts';
 import { modelFolderFiles, readAdapter, readFullWeights } from '../../../src/engine/train/weights-io.ts';
 import { writeFolder } from '../../../src/cli/files.ts';
-import { SeededRandom } from '../../../src/engine/train/random.ts';
+import { Rng } from '../../../src/util/random.ts';
 import { acquireGpu, DeviceLostError } from '../../../src/engine/gpu.ts';
 import { Runtime } from '../../../src/engine/runtime.ts';
 import { testRuntime } from '../../helpers/gpu.ts';
@@ -76,7 +76,7 @@ describe('full-parameter training (SFT) from a config alone', () => {
     for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(FIXTURE, f), join(start, f));
     const { model, config, tokenizer, randomInit } = await loadTrainable(nodeSource(start), { mode: 'full', randomInitSeed: 7, runtime: rt });
     expect(randomInit).toBe(true);
-    const rng = new SeededRandom(3);
+    const rng = new Rng(3);
     const examples: SftExample[] = Array.from({ length: 48 }, (_, line) => {
       const a = Math.floor(rng.next() * 5);
       const b = Math.floor(rng.next() * 5);
