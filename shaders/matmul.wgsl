@@ -13,7 +13,9 @@
 //           register blocking is what pays on CPU adapters (llvmpipe, SwiftShader).
 //           Grid: [ceil(N/4 / WGX), ceil(M/RM / WGY)].
 //   decode: for M ≤ 8 (generation): a workgroup of TK × 4 threads owns 16 columns of y; the TK threads of a column
-//           quad split K, then their partial sums are added in shared memory. Grid: [ceil(N/16)].
+//           quad split K, then their partial sums are added in shared memory (TK ≥ MMAX: thread tk writes row tk).
+//           Grid: [ceil(N/16)]. Used on real GPUs, where it keeps enough threads busy when M·N/4 is small; on CPU
+//           adapters the tiled kernel with RM = M is faster (see chooseKernel in src/engine/kernels/matmul.ts).
 
 override DTYPE: u32 = 0u;
 override TK: u32 = 16u;   // decode: threads along K per column quad
@@ -64,6 +66,12 @@ fn loadW(row: u32, k4: u32, sm: vec2f) -> vec4f {
   return vec4f(q) * sm.x + sm.y;
 }
 
+// q4: the 4 columns at nibble offset `shift` (0 or 16) of a word, dequantized with (scale, min) `sm`
+fn q4Unpack(w: u32, shift: u32, sm: vec2f) -> vec4f {
+  let q = (vec4u(w) >> (vec4u(0u, 4u, 8u, 12u) + vec4u(shift))) & vec4u(15u);
+  return vec4f(q) * sm.x + sm.y;
+}
+
 fn finish(m: u32, n: u32, v: f32) {
   let idx = m * p.ldy + p.colOffset + n;
   var r = v;
@@ -88,7 +96,23 @@ fn tiled(@builtin(global_invocation_id) gid: vec3u) {
     let s2 = scaleOf(wr.z, g);
     let s3 = scaleOf(wr.w, g);
     let kEnd = min((g + 1u) * p.groupSize4, p.K4);
-    for (var k = g * p.groupSize4; k < kEnd; k++) {
+    var k = g * p.groupSize4;
+    if (DTYPE == 2u) {
+      // q4: one word holds 8 columns (two vec4 chunks); load it once for both
+      for (; k + 1u < kEnd; k += 2u) {
+        let wi = k >> 1u;
+        let words = vec4u(wu[wr.x * p.stride + wi], wu[wr.y * p.stride + wi], wu[wr.z * p.stride + wi], wu[wr.w * p.stride + wi]);
+        let wlo = array<vec4f, 4>(q4Unpack(words.x, 0u, s0), q4Unpack(words.y, 0u, s1), q4Unpack(words.z, 0u, s2), q4Unpack(words.w, 0u, s3));
+        let whi = array<vec4f, 4>(q4Unpack(words.x, 16u, s0), q4Unpack(words.y, 16u, s1), q4Unpack(words.z, 16u, s2), q4Unpack(words.w, 16u, s3));
+        for (var i = 0u; i < RM; i++) {
+          let x0 = x[xr[i] + k];
+          let x1 = x[xr[i] + k + 1u];
+          acc[i] += vec4f(dot(x0, wlo[0]) + dot(x1, whi[0]), dot(x0, wlo[1]) + dot(x1, whi[1]),
+                          dot(x0, wlo[2]) + dot(x1, whi[2]), dot(x0, wlo[3]) + dot(x1, whi[3]));
+        }
+      }
+    }
+    for (; k < kEnd; k++) {
       let w0 = loadW(wr.x, k, s0);
       let w1 = loadW(wr.y, k, s1);
       let w2 = loadW(wr.z, k, s2);

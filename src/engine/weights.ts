@@ -44,6 +44,17 @@ export function uploadWeight(rt: Runtime, values: Float32Array, rows: number, co
   }
   if (values.length !== rows * cols) throw new Error(`uploadWeight: ${values.length} values for a [${rows}, ${cols}] weight`);
   const packed = pack(values, rows, cols, dtype, options.groupSize ?? Q8_DEFAULT_GROUP);
+  return { dtype, rows, cols, stride: packed.stride, groupSize: packed.groupSize, groupsPerRow: packed.groupsPerRow, parts: splitIntoParts(rt, packed, rows, options) };
+}
+
+/** Uploads an already-quantized matrix (e.g. quantized once and cached). */
+export function uploadQuantized(rt: Runtime, q: QuantizedMatrix, options: Pick<UploadOptions, 'maxPartBytes'> = {}): GpuWeight {
+  const packed: Packed = { data: q.data, scales: q.scales, stride: q.wordsPerRow, groupSize: q.groupSize, groupsPerRow: q.groupsPerRow };
+  return { dtype: q.dtype, rows: q.rows, cols: q.cols, stride: q.wordsPerRow, groupSize: q.groupSize, groupsPerRow: q.groupsPerRow, parts: splitIntoParts(rt, packed, q.rows, options) };
+}
+
+/** Uploads packed rows in parts of at most maxPartBytes (and the device's binding and buffer limits) each. */
+function splitIntoParts(rt: Runtime, packed: Packed, rows: number, options: Pick<UploadOptions, 'maxPartBytes'>): WeightPart[] {
   const rowBytes = packed.stride * 4;
   const scaleFloats = packed.scales ? packed.scales.length / rows : 0;
   const maxBytes = Math.min(options.maxPartBytes ?? Infinity, rt.gpu.limits.maxStorageBufferBindingSize, rt.gpu.limits.maxBufferSize);
@@ -56,7 +67,7 @@ export function uploadWeight(rt: Runtime, values: Float32Array, rows: number, co
     const scales = packed.scales ? createBuffer(rt, packed.scales.subarray(r0 * scaleFloats, (r0 + n) * scaleFloats)) : undefined;
     parts.push({ rowStart: r0, rows: n, data, scales });
   }
-  return { dtype, rows, cols, stride: packed.stride, groupSize: packed.groupSize, groupsPerRow: packed.groupsPerRow, parts };
+  return parts;
 }
 
 export function destroyWeight(w: GpuWeight): void {
@@ -91,23 +102,6 @@ function pack(values: Float32Array, rows: number, cols: number, dtype: WeightDty
   else if (dtype === 'q4') q = quantizeQ4(values, rows, cols);
   else throw new Error(`uploadWeight: unknown dtype '${dtype as string}' (expected f32, q8 or q4)`);
   return { data: q.data, scales: q.scales, stride: q.wordsPerRow, groupSize: q.groupSize, groupsPerRow: q.groupsPerRow };
-}
-
-/** Uploads an already-quantized matrix (e.g. quantized once and cached). */
-export function uploadQuantized(rt: Runtime, q: QuantizedMatrix, options: Pick<UploadOptions, 'maxPartBytes'> = {}): GpuWeight {
-  const rowsPerPart = Math.floor(Math.min(options.maxPartBytes ?? Infinity, rt.gpu.limits.maxStorageBufferBindingSize) / (q.wordsPerRow * 4));
-  if (rowsPerPart < 1) throw new Error(`uploadQuantized: one row of ${q.wordsPerRow * 4} bytes exceeds the part limit`);
-  const scaleFloats = q.scales.length / q.rows;
-  const parts: WeightPart[] = [];
-  for (let r0 = 0; r0 < q.rows; r0 += rowsPerPart) {
-    const n = Math.min(rowsPerPart, q.rows - r0);
-    parts.push({
-      rowStart: r0, rows: n,
-      data: createBuffer(rt, q.data.subarray(r0 * q.wordsPerRow, (r0 + n) * q.wordsPerRow)),
-      scales: createBuffer(rt, q.scales.subarray(r0 * scaleFloats, (r0 + n) * scaleFloats)),
-    });
-  }
-  return { dtype: q.dtype, rows: q.rows, cols: q.cols, stride: q.wordsPerRow, groupSize: q.groupSize, groupsPerRow: q.groupsPerRow, parts };
 }
 
 function padRows(values: Float32Array, rows: number, cols: number, stride: number): Float32Array {

@@ -1,7 +1,7 @@
 // Causal grouped-query attention over a KV cache [B, S, nKv · d], and the cache write of new keys/values.
 import code from '../../../shaders/attention.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
-import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
+import { expectBytes, expectNoAlias, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 export interface AttentionDims {
   B: number; // sequences
@@ -15,13 +15,12 @@ export interface AttentionDims {
 const MAX_HEAD_DIM = 256;
 
 function checkDims(what: string, dims: AttentionDims): void {
-  const { B, Tq, S, nH, nKv, d } = dims;
+  const { nH, nKv, d } = dims;
   for (const [k, v] of Object.entries(dims)) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`${what}: ${k} = ${v} must be a positive integer`);
   }
   if (nH % nKv !== 0) throw new Error(`${what}: nH ${nH} is not a multiple of nKv ${nKv}`);
   if (d > MAX_HEAD_DIM) throw new Error(`${what}: head dim ${d} > ${MAX_HEAD_DIM}`);
-  void B; void Tq; void S;
 }
 
 function params(dims: AttentionDims): ArrayBuffer {
@@ -45,6 +44,8 @@ export function attention(
   expectBytes('attention: start', start, B * 4);
   const o = outputTensor(rt, 'attention: out', [B, Tq, nH * d], out.out);
   const lse = outputTensor(rt, 'attention: lse', [B, Tq, nH], out.lse);
+  expectNoAlias('attention: out', o, q, kCache, vCache, start, lse);
+  expectNoAlias('attention: lse', lse, q, kCache, vCache, start);
   rt.dispatch(rt.pipeline(code, 'attend'), [q, kCache, vCache, { buffer: start, offset: 0, size: B * 4 }, o, lse],
     grid1d(rt, B * Tq * nH, 1), params(dims));
   return { out: o, lse };
@@ -59,6 +60,9 @@ export function kvWrite(rt: Runtime, k: Tensor, v: Tensor, kCache: Tensor, vCach
   expectNumel('kvWrite: kCache', kCache, B * S * nKv * d);
   expectNumel('kvWrite: vCache', vCache, B * S * nKv * d);
   expectBytes('kvWrite: start', start, B * 4);
+  if (kCache.buffer === vCache.buffer) throw new Error('kvWrite: kCache and vCache must be different buffers');
+  expectNoAlias('kvWrite: kCache', kCache, k, v, start);
+  expectNoAlias('kvWrite: vCache', vCache, k, v, start);
   rt.dispatch(rt.pipeline(code, 'kv_write'), [k, v, { buffer: start, offset: 0, size: B * 4 }, kCache, vCache],
     grid1d(rt, B * Tq * nKv * d, 256), params(dims));
 }

@@ -59,3 +59,12 @@ export function outputTensor(rt: Runtime, what: string, shape: number[], out?: T
   expectNumel(what, out, numel(shape));
   return out;
 }
+
+/** A dispatch cannot bind one buffer both read-only and read-write: throw a clear error instead of a validation failure. */
+export function expectNoAlias(what: string, out: Tensor, ...inputs: (Tensor | GPUBuffer | undefined)[]): void {
+  for (const input of inputs) {
+    if (!input) continue;
+    const buffer = 'shape' in input ? input.buffer : input;
+    if (buffer === out.buffer) throw new Error(`${what}: the output must not share a buffer with an input`);
+  }
+}

@@ -1,7 +1,7 @@
 // Elementwise kernels: add, y += alpha·x, scale, and zero-padding of matrix rows (used by matmul when K % 4 ≠ 0).
 import code from '../../../shaders/elementwise.wgsl?raw';
 import { numel, type Runtime, type Tensor } from '../runtime.ts';
-import { expectNumel, grid1d, outputTensor, packParams } from './common.ts';
+import { expectNoAlias, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 const WG = 256;
 
@@ -13,6 +13,9 @@ function params(n: number, alpha = 0, cols = 0, colsOut = 0): ArrayBuffer {
 export function add(rt: Runtime, a: Tensor, b: Tensor, out?: Tensor): Tensor {
   const n = numel(a.shape);
   expectNumel('add: b', b, n);
+  // in place (residual adds): out = a + b with out being a or b is an axpy
+  if (out && out.buffer === a.buffer) return axpy(rt, out, b);
+  if (out && out.buffer === b.buffer) return axpy(rt, out, a);
   const y = outputTensor(rt, 'add: out', a.shape, out);
   rt.dispatch(rt.pipeline(code, 'add'), [a, b, y], grid1d(rt, n, WG), params(n));
   return y;
@@ -22,6 +25,7 @@ export function add(rt: Runtime, a: Tensor, b: Tensor, out?: Tensor): Tensor {
 export function axpy(rt: Runtime, y: Tensor, x: Tensor, alpha = 1): Tensor {
   const n = numel(y.shape);
   expectNumel('axpy: x', x, n);
+  expectNoAlias('axpy', y, x);
   rt.dispatch(rt.pipeline(code, 'axpy'), [x, y], grid1d(rt, n, WG), params(n, alpha));
   return y;
 }
@@ -51,6 +55,7 @@ export function padCols(rt: Runtime, a: Tensor, rows: number, cols: number, cols
   expectNumel('padCols: a', a, rows * cols);
   if (colsOut < cols) throw new Error(`padCols: colsOut ${colsOut} < cols ${cols}`);
   const y = outputTensor(rt, 'padCols: out', [rows, colsOut], out);
+  expectNoAlias('padCols', y, a);
   const n = rows * colsOut;
   rt.dispatch(rt.pipeline(code, 'pad_cols'), [a, y], grid1d(rt, n, WG), params(n, 0, cols, colsOut));
   return y;

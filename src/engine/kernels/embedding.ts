@@ -2,7 +2,7 @@
 import code from '../../../shaders/embedding.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
-import { expectBytes, grid1d, outputTensor, packParams, placeholder } from './common.ts';
+import { expectBytes, expectNoAlias, grid1d, outputTensor, packParams, placeholder } from './common.ts';
 
 const DTYPE_CODE = { f32: 0, q8: 1, q4: 2 } as const;
 
@@ -12,6 +12,7 @@ export function embedding(rt: Runtime, table: GpuWeight, ids: GPUBuffer, T: numb
   expectBytes('embedding: ids', ids, T * 4);
   if (table.parts.length === 0) throw new Error('embedding: the table was destroyed');
   const y = outputTensor(rt, 'embedding: out', [T, H], out);
+  expectNoAlias('embedding', y, ids);
   const pipeline = rt.pipeline(code, 'main', { DTYPE: DTYPE_CODE[table.dtype] });
   for (const part of table.parts) {
     const params = packParams([T, H, table.stride, table.groupSize, table.groupsPerRow, part.rowStart, part.rows, table.rows]);

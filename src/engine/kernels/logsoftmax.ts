@@ -1,7 +1,7 @@
 // Log-softmax over the vocabulary and teacher-forced log p(target) per row.
 import code from '../../../shaders/logsoftmax.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
-import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
+import { expectBytes, expectNoAlias, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 /** Marks a row whose target is ignored (padding): its log-prob is 0. */
 export const IGNORE_TARGET = 0xffffffff;
@@ -10,6 +10,7 @@ export const IGNORE_TARGET = 0xffffffff;
 export function logSoftmax(rt: Runtime, logits: Tensor, T: number, V: number, out?: Tensor): Tensor {
   expectNumel('logSoftmax: logits', logits, T * V);
   const y = outputTensor(rt, 'logSoftmax: out', [T, V], out);
+  expectNoAlias('logSoftmax', y, logits);
   rt.dispatch(rt.pipeline(code, 'log_softmax'), [logits, y], grid1d(rt, T, 1), packParams([T, V]));
   return y;
 }
@@ -27,6 +28,8 @@ export function gatherLogprob(
   expectBytes('gatherLogprob: targets', targets, T * 4);
   const logp = outputTensor(rt, 'gatherLogprob: logp', [T], out.logp);
   const lse = outputTensor(rt, 'gatherLogprob: lse', [T], out.lse);
+  expectNoAlias('gatherLogprob: logp', logp, logits, targets, lse);
+  expectNoAlias('gatherLogprob: lse', lse, logits, targets);
   rt.dispatch(rt.pipeline(code, 'gather_logprob'), [logits, { buffer: targets, offset: 0, size: Math.max(4, T * 4) }, logp, lse],
     grid1d(rt, T, 1), packParams([T, V]));
   return { logp, lse };

@@ -4,7 +4,7 @@ import code from '../../../shaders/matmul.wgsl?raw';
 import codeTT from '../../../shaders/matmul_tt.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
-import { expectNumel, outputTensor, packParams, placeholder } from './common.ts';
+import { expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
 import { padCols } from './elementwise.ts';
 
 const DTYPE_CODE = { f32: 0, q8: 1, q4: 2 } as const;
@@ -30,6 +30,7 @@ export function matmul(rt: Runtime, x: Tensor, w: GpuWeight, M: number, options:
   if (options.accumulate && !options.out) throw new Error('matmul: accumulate needs out');
   if (w.parts.length === 0) throw new Error('matmul: the weight was destroyed');
   const y = outputTensor(rt, 'matmul: out', [M, N], options.out);
+  expectNoAlias('matmul', y, x, options.bias, ...w.parts.flatMap((p) => [p.data, p.scales]));
   const K4 = Math.ceil(K / 4);
   // the kernels read x as vec4: pad its rows with zeros when K % 4 ≠ 0
   const xPadded = K % 4 === 0 ? x : padCols(rt, x, M, K, K4 * 4);
@@ -98,7 +99,7 @@ export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number
   expectNumel('matmulTT: a', a, M * K);
   expectNumel('matmulTT: b', b, K * N);
   expectNumel('matmulTT: c', c, M * N);
-  if (c.buffer === a.buffer || c.buffer === b.buffer) throw new Error('matmulTT: c must not alias a or b');
+  expectNoAlias('matmulTT', c, a, b);
   const [aM, aK] = options.transA ? [1, M] : [K, 1];
   const [bK, bN] = options.transB ? [1, K] : [N, 1];
   const params = packParams([M, N, K, aM, aK, bK, bN, options.accumulate ? 1 : 0, { f32: options.alpha ?? 1 }]);

@@ -40,8 +40,23 @@ describe('elementwise', () => {
     expect(maxAbsDiff(out, expected)).toBe(0);
   });
 
+  it('add in place into either input (residual adds)', async () => {
+    const rt = await testRuntime();
+    const n = 33;
+    const a = randomArray(n, 11);
+    const b = randomArray(n, 12);
+    const ta = rt.tensor([n], a);
+    add(rt, ta, rt.tensor([n], b), ta);
+    const tb = rt.tensor([n], b);
+    add(rt, rt.tensor([n], a), tb, tb);
+    expect(maxAbsDiff(await rt.readTensor(ta), addRef(a, b))).toBe(0);
+    expect(maxAbsDiff(await rt.readTensor(tb), addRef(a, b))).toBe(0);
+  });
+
   it('rejects mismatched sizes', async () => {
     const rt = await testRuntime();
     expect(() => add(rt, rt.tensor([4]), rt.tensor([5]))).toThrow(/add: b: expected 4 elements/);
+    const t = rt.tensor([4]);
+    expect(() => axpy(rt, t, t)).toThrow(/axpy: the output must not share a buffer/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matmul, matmulTT } from '../../../src/engine/kernels/matmul.ts';
 import { dequantize, quantizeQ4, quantizeQ8, relativeFrobeniusError } from '../../../src/engine/quant.ts';
 import { matmulRef } from '../../../src/engine/reference/ops.ts';
-import { destroyWeight, uploadWeight, type WeightDtype } from '../../../src/engine/weights.ts';
+import { destroyWeight, uploadQuantized, uploadWeight, type WeightDtype } from '../../../src/engine/weights.ts';
 import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
 import { dotErrorBound, withoutGpuErrors } from './gpu-errors.ts';
 
@@ -84,6 +84,23 @@ describe('matmul with frozen weights', () => {
       destroyWeight(gw);
     });
   }
+
+  it('uploadQuantized (a matrix quantized once, e.g. cached) gives the same product as uploadWeight', async () => {
+    const rt = await testRuntime();
+    const M = 2, K = 70, N = 9;
+    const x = randomArray(M * K, 21);
+    const w = randomArray(N * K, 22);
+    const q = quantizeQ4(w, N, K);
+    const a = uploadWeight(rt, w, N, K, 'q4');
+    const b = uploadQuantized(rt, q, { maxPartBytes: 3 * q.wordsPerRow * 4 });
+    expect(b.parts.length).toBe(3);
+    const tx = rt.tensor([M, K], x);
+    const ya = await withoutGpuErrors(rt, () => rt.readTensor(matmul(rt, tx, a, M)));
+    const yb = await withoutGpuErrors(rt, () => rt.readTensor(matmul(rt, tx, b, M)));
+    expect(maxAbsDiff(ya, yb)).toBe(0);
+    destroyWeight(a);
+    destroyWeight(b);
+  });
 
   it('reports the quantization error against f32 (W and y = x·Wᵀ)', async () => {
     const M = 16, K = 512, N = 256;
