@@ -12,7 +12,7 @@ export function moduleBlock(module: LinearModule): 'self_attn' | 'mlp' {
 }
 
 /** [inFeatures, outFeatures] of a linear module in this model. */
-export function linearShape(config: ModelConfig, module: LinearModule): [number, number] {
+export function linearShape(config: Pick<ModelConfig, 'hiddenSize' | 'intermediateSize' | 'numHeads' | 'numKvHeads' | 'headDim'>, module: LinearModule): [number, number] {
   const hidden = config.hiddenSize;
   const queries = config.numHeads * config.headDim;
   const keyValues = config.numKvHeads * config.headDim;

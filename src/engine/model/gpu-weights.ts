@@ -2,7 +2,8 @@
 // norms, biases and the embedding table kept f32. Hugging Face names route each tensor to its slot.
 import type { ModelConfig } from '../files/config.ts';
 import type { Runtime, Tensor } from '../runtime.ts';
-import { LINEAR_MODULES, linearShape, loraModuleKey, type LinearModule, type ReferenceLora } from '../reference/model.ts';
+import { LINEAR_MODULES, linearShape, moduleBlock, type LinearModule } from '../files/weight-names.ts';
+import { loraModuleKey, type ReferenceLora } from '../reference/model.ts';
 import { upload, type GpuWeight, type Linear, type WeightDtype } from './ops.ts';
 
 export interface LayerWeights {
@@ -25,7 +26,6 @@ export interface CheckpointTensor {
   data: Float32Array;
 }
 
-const MODULES = Object.keys(LINEAR_MODULES) as LinearModule[];
 const LAYER_NAME = /^model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.(weight|bias)$/;
 const NORM_NAME = /^model\.layers\.(\d+)\.(input_layernorm|post_attention_layernorm)\.weight$/;
 
@@ -65,8 +65,8 @@ function place(rt: Runtime, c: ModelConfig, dtype: WeightDtype, t: CheckpointTen
     p.norms.set(t.name, rt.tensor([H], t.data));
   } else {
     const m = LAYER_NAME.exec(t.name);
-    if (!m || !(m[3] in LINEAR_MODULES)) return;
-    const { inF, outF } = linearShape(c, m[3] as LinearModule);
+    if (!m || !(LINEAR_MODULES as readonly string[]).includes(m[3])) return;
+    const [inF, outF] = linearShape(c, m[3] as LinearModule);
     if (m[4] === 'weight') {
       expectShape(t.name, t.shape, [outF, inF]);
       p.weights.set(t.name, upload(rt, t.data, outF, inF, dtype));
@@ -87,9 +87,9 @@ function assemble(c: ModelConfig, p: Pending): GpuWeights {
   for (let l = 0; l < c.numLayers; l++) {
     const prefix = `model.layers.${l}`;
     const linears = {} as Record<LinearModule, Linear>;
-    for (const module of MODULES) {
-      const base = `${prefix}.${LINEAR_MODULES[module]}.${module}`;
-      const { inF, outF } = linearShape(c, module);
+    for (const module of LINEAR_MODULES) {
+      const base = `${prefix}.${moduleBlock(module)}.${module}`;
+      const [inF, outF] = linearShape(c, module);
       linears[module] = { weight: need(p.weights.get(`${base}.weight`), `${base}.weight`), inF, outF, bias: p.biases.get(`${base}.bias`) };
     }
     layers.push({
@@ -120,7 +120,7 @@ export function attachLora(rt: Runtime, config: ModelConfig, weights: GpuWeights
   for (const pair of lora.layers) {
     const module = loraModuleKey(pair.module);
     if (!(pair.layer >= 0 && pair.layer < config.numLayers)) throw new Error(`LoRA adapter: layer ${pair.layer} does not exist (the model has ${config.numLayers})`);
-    const { inF, outF } = linearShape(config, module);
+    const [inF, outF] = linearShape(config, module);
     if (pair.A.length !== r * inF) throw new Error(`LoRA adapter: layer ${pair.layer} ${module} A has ${pair.A.length} values, expected ${r}×${inF}`);
     if (pair.B.length !== outF * r) throw new Error(`LoRA adapter: layer ${pair.layer} ${module} B has ${pair.B.length} values, expected ${outF}×${r}`);
     weights.layers[pair.layer].linears[module].lora = {

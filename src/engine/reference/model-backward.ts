@@ -6,9 +6,10 @@ import {
   matmulBackwardWeightRef, rmsnormBackwardRef, ropeBackwardRef, swigluBackwardRef,
 } from './backward.ts';
 import {
-  findLora, lmHeadName, linearName, linearShape, loraName, requireTensor,
-  type LayerTape, type LinearModule, type ReferenceWeights, type Tape,
+  findLora, lmHeadName, linearName, loraName, requireTensor,
+  type LayerTape, type ReferenceWeights, type Tape,
 } from './model.ts';
+import { linearShape, type LinearModule } from '../files/weight-names.ts';
 
 /**
  * The loss to differentiate: either dL/dlogits directly ([T, V]), or
@@ -75,7 +76,7 @@ interface BackwardContext {
  */
 function linearBackward(ctx: BackwardContext, layer: number, module: LinearModule, x: Float32Array, dy: Float32Array, loraU: Map<LinearModule, Float32Array>): Float32Array {
   const { w, T } = ctx;
-  const { inF, outF } = linearShape(w.config, module);
+  const [inF, outF] = linearShape(w.config, module);
   const weightName = linearName(layer, module);
   const dx = matmulBackwardInputRef(dy, requireTensor(w, weightName, inF * outF), T, inF, outF);
   if (ctx.base) {

@@ -2,6 +2,7 @@
 // Built on the forward ops of ops.ts (f32 arrays, f64 accumulation). One sequence, positions 0..T-1.
 // With `keepTape`, every intermediate the backward pass needs is kept (see model-backward.ts).
 import type { ModelConfig } from '../files/config.ts';
+import { LINEAR_MODULES, linearShape, moduleBlock, type LinearModule } from '../files/weight-names.ts';
 import { addRef, attentionRef, embeddingRef, gatherLogprobRef, matmulRef, rmsnormRef, ropeRef, swigluRef } from './ops.ts';
 
 /** The fields of the model config the reference reads (any files/ ModelConfig fits). */
@@ -30,17 +31,6 @@ export interface ReferenceWeights {
   lora?: ReferenceLora;
 }
 
-/** The linear layers of one decoder layer, with the parent module of each in Hugging Face names. */
-export const LINEAR_MODULES = {
-  q_proj: 'self_attn',
-  k_proj: 'self_attn',
-  v_proj: 'self_attn',
-  o_proj: 'self_attn',
-  gate_proj: 'mlp',
-  up_proj: 'mlp',
-  down_proj: 'mlp',
-} as const;
-export type LinearModule = keyof typeof LINEAR_MODULES;
 
 /** Intermediates of one decoder layer. T tokens, H hidden, nH·d query width, nKv·d key width, I intermediate. */
 export interface LayerTape {
@@ -77,18 +67,18 @@ export interface ForwardOptions {
 
 /** Hugging Face name of a linear layer's weight (or bias). */
 export function linearName(layer: number, module: LinearModule, kind: 'weight' | 'bias' = 'weight'): string {
-  return `model.layers.${layer}.${LINEAR_MODULES[module]}.${module}.${kind}`;
+  return `model.layers.${layer}.${moduleBlock(module)}.${module}.${kind}`;
 }
 
 /** PEFT name of a LoRA tensor, e.g. `base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight`. */
 export function loraName(layer: number, module: LinearModule, which: 'A' | 'B'): string {
-  return `base_model.model.model.layers.${layer}.${LINEAR_MODULES[module]}.${module}.lora_${which}.weight`;
+  return `base_model.model.model.layers.${layer}.${moduleBlock(module)}.${module}.lora_${which}.weight`;
 }
 
 /** The module key of a LoRA layer entry ('q_proj' from 'q_proj' or 'self_attn.q_proj'). */
 export function loraModuleKey(module: string): LinearModule {
   const key = module.split('.').pop()!;
-  if (!(key in LINEAR_MODULES)) throw new Error(`LoRA module '${module}' is not one of ${Object.keys(LINEAR_MODULES).join(', ')}`);
+  if (!(LINEAR_MODULES as readonly string[]).includes(key)) throw new Error(`LoRA module '${module}' is not one of ${LINEAR_MODULES.join(', ')}`);
   return key as LinearModule;
 }
 
@@ -105,18 +95,6 @@ export function requireTensor(w: ReferenceWeights, name: string, numel: number):
   return t;
 }
 
-/** Input and output widths of a linear module. */
-export function linearShape(c: ReferenceModelConfig, module: LinearModule): { inF: number; outF: number } {
-  const q = c.numHeads * c.headDim;
-  const kv = c.numKvHeads * c.headDim;
-  switch (module) {
-    case 'q_proj': return { inF: c.hiddenSize, outF: q };
-    case 'k_proj': case 'v_proj': return { inF: c.hiddenSize, outF: kv };
-    case 'o_proj': return { inF: q, outF: c.hiddenSize };
-    case 'gate_proj': case 'up_proj': return { inF: c.hiddenSize, outF: c.intermediateSize };
-    case 'down_proj': return { inF: c.intermediateSize, outF: c.hiddenSize };
-  }
-}
 
 /** The name of the output projection: the embedding table when tied. */
 export function lmHeadName(c: ReferenceModelConfig): string {
@@ -128,7 +106,7 @@ export function lmHeadName(c: ReferenceModelConfig): string {
  * x: [T, in] → y: [T, out]. Records u = x·Aᵀ ([T, r]) into `loraU` when a tape is kept.
  */
 function linear(w: ReferenceWeights, layer: number, module: LinearModule, x: Float32Array, T: number, lora: boolean, loraU?: Map<LinearModule, Float32Array>): Float32Array {
-  const { inF, outF } = linearShape(w.config, module);
+  const [inF, outF] = linearShape(w.config, module);
   const weight = requireTensor(w, linearName(layer, module), inF * outF);
   const biasName = linearName(layer, module, 'bias');
   const bias = w.tensors.has(biasName) ? requireTensor(w, biasName, outF) : undefined;

@@ -15,7 +15,8 @@ import { biasBackward, matmulBackwardInput, matmulBackwardWeight } from '../kern
 import { rmsnormBackward } from '../kernels/rmsnorm_backward.ts';
 import { ropeBackward } from '../kernels/rope_backward.ts';
 import { swigluBackward } from '../kernels/swiglu_backward.ts';
-import { LINEAR_MODULES, lmHeadName, linearName, loraName, type LinearModule } from '../reference/model.ts';
+import { LINEAR_MODULES, type LinearModule } from '../files/weight-names.ts';
+import { lmHeadName, linearName, loraName } from '../reference/model.ts';
 import type { GpuWeights, LayerWeights } from '../model/gpu-weights.ts';
 import { add, embed, gatherLogprob, linear, lowRankIn, lowRankOut, pickRows, rmsnorm, rope, swiglu, type Linear, type LowRank } from '../model/ops.ts';
 
@@ -81,7 +82,6 @@ export interface Tape {
   targets: GPUBuffer; // u32 [M]
 }
 
-const MODULES = Object.keys(LINEAR_MODULES) as LinearModule[];
 
 export class TrainableModel {
   readonly parameters: Parameter[] = [];
@@ -106,7 +106,7 @@ export class TrainableModel {
 
   private collectLora(): void {
     this.weights.layers.forEach((layer, l) => {
-      for (const m of MODULES) {
+      for (const m of LINEAR_MODULES) {
         const lora = layer.linears[m].lora;
         if (!lora) continue;
         this.register(loraName(l, m, 'A'), lora.A);
@@ -131,7 +131,7 @@ export class TrainableModel {
     w.layers.forEach((layer, l) => {
       this.register(`model.layers.${l}.input_layernorm.weight`, layer.inputNorm);
       this.register(`model.layers.${l}.post_attention_layernorm.weight`, layer.postNorm);
-      for (const m of MODULES) {
+      for (const m of LINEAR_MODULES) {
         const lin = layer.linears[m];
         if (lin.lora) throw new Error('full-parameter training: detach the LoRA adapter first (fold it into the weights)');
         this.register(linearName(l, m), this.weightTensor(linearName(l, m), lin.weight));
@@ -210,7 +210,7 @@ export class TrainableModel {
     const H = c.hiddenSize;
     const lora = new Map<LinearModule, LoraActivations>();
     const lin = (m: LinearModule, input: Tensor) => {
-      const seed = at.dropoutSeed === undefined ? undefined : mixSeed(at.dropoutSeed, MODULES.indexOf(m));
+      const seed = at.dropoutSeed === undefined ? undefined : mixSeed(at.dropoutSeed, LINEAR_MODULES.indexOf(m));
       return this.linearForward(w.linears[m], input, N, at.lora, seed, (a) => lora.set(m, a));
     };
     const normed1 = rmsnorm(rt, x, w.inputNorm, N, H, c.rmsNormEps);

@@ -14,7 +14,8 @@ import { loadTokenizer } from '../../../src/engine/files/tokenizer.ts';
 import { GpuModel } from '../../../src/engine/model/gpu-model.ts';
 import { attachLora, uploadCheckpoint } from '../../../src/engine/model/gpu-weights.ts';
 import { loadModel } from '../../../src/engine/model/index.ts';
-import { linearShape, referenceForward, referenceLogprob, type ReferenceWeights } from '../../../src/engine/reference/model.ts';
+import { linearShape } from '../../../src/engine/files/weight-names.ts';
+import { referenceForward, referenceLogprob, type ReferenceWeights } from '../../../src/engine/reference/model.ts';
 import type { WeightDtype } from '../../../src/engine/weights.ts';
 import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
 import { writeTinyModel, type TinyModelOptions } from '../../helpers/tiny-model.ts';
@@ -92,7 +93,7 @@ describe('GPU forward vs the reference model', () => {
     let seed = 100;
     for (let layer = 0; layer < c.numLayers; layer++) {
       for (const module of modules) {
-        const { inF, outF } = linearShape(c, module);
+        const [inF, outF] = linearShape(c, module);
         layers.push({ layer, module, A: randomArray(r * inF, seed++, -0.2, 0.2), B: randomArray(outF * r, seed++, -0.2, 0.2) });
       }
     }

@@ -1,5 +1,6 @@
 // Tiny random Llama- and Qwen2-shaped models built in memory (seeded), for gradient checks.
-import { LINEAR_MODULES, linearName, linearShape, type LinearModule, type ReferenceModelConfig, type ReferenceWeights } from '../../../src/engine/reference/model.ts';
+import { LINEAR_MODULES, linearShape, type LinearModule } from '../../../src/engine/files/weight-names.ts';
+import { linearName, type ReferenceModelConfig, type ReferenceWeights } from '../../../src/engine/reference/model.ts';
 import { randomArray } from '../../helpers/gpu.ts';
 
 export interface RandomModelSpec {
@@ -19,7 +20,7 @@ export const LLAMA_SPEC: RandomModelSpec = {
     vocabSize: 11, rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: false,
   },
   qkvBias: false,
-  loraModules: Object.keys(LINEAR_MODULES) as LinearModule[],
+  loraModules: [...LINEAR_MODULES],
   loraRank: 2,
   loraAlpha: 8,
   seed: 100,
@@ -52,15 +53,15 @@ export function randomModel(spec: RandomModelSpec): ReferenceWeights {
   for (let l = 0; l < c.numLayers; l++) {
     tensors.set(`model.layers.${l}.input_layernorm.weight`, rand(H, 0.2, 1));
     tensors.set(`model.layers.${l}.post_attention_layernorm.weight`, rand(H, 0.2, 1));
-    for (const module of Object.keys(LINEAR_MODULES) as LinearModule[]) {
-      const { inF, outF } = linearShape(c, module);
+    for (const module of [...LINEAR_MODULES]) {
+      const [inF, outF] = linearShape(c, module);
       tensors.set(linearName(l, module), rand(inF * outF, 1.5 / Math.sqrt(inF)));
       if (spec.qkvBias && (module === 'q_proj' || module === 'k_proj' || module === 'v_proj')) {
         tensors.set(linearName(l, module, 'bias'), rand(outF, 0.3));
       }
     }
     for (const module of spec.loraModules) {
-      const { inF, outF } = linearShape(c, module);
+      const [inF, outF] = linearShape(c, module);
       // B is non-zero (unlike a fresh adapter) so that both A and B get gradients
       layers.push({ layer: l, module, A: rand(spec.loraRank * inF, 1 / Math.sqrt(inF)), B: rand(outF * spec.loraRank, 0.2) });
     }
