@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHARACTERS, characterTokenizerJson } from '../src/engine/files/char-tokenizer.ts';
 import { writeSafetensors, type TensorToWrite } from '../src/engine/files/safetensors.ts';
 import { Rng } from '../src/util/random.ts';
 
@@ -12,8 +13,6 @@ export const BUNDLED_MODEL_DIR = 'public/models/tiny-random';
 const SEED = 20_260_101;
 
 const SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>'] as const;
-/** newline, then the 95 printable ASCII characters (space to tilde) */
-const CHARACTERS = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
 
 const SHAPE = {
   hidden: 64,
@@ -51,24 +50,9 @@ export function configJson(): Record<string, unknown> {
   };
 }
 
-/** A Hugging Face tokenizer.json: every character is one token (WordLevel over a one-character split). */
+/** A Hugging Face tokenizer.json: every character is one token. */
 export function tokenizerJson(): Record<string, unknown> {
-  const vocab: Record<string, number> = {};
-  [...SPECIAL_TOKENS, ...CHARACTERS].forEach((token, id) => (vocab[token] = id));
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, id) => ({
-      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
-    })),
-    normalizer: null,
-    // [\s\S] rather than "." so that a newline is a token too
-    pre_tokenizer: { type: 'Split', pattern: { Regex: '[\\s\\S]' }, behavior: 'Isolated', invert: false },
-    post_processor: null,
-    decoder: { type: 'Fuse' },
-    model: { type: 'WordLevel', vocab, unk_token: '<unk>' },
-  };
+  return characterTokenizerJson(SPECIAL_TOKENS, '<unk>');
 }
 
 export function tokenizerConfigJson(): Record<string, unknown> {

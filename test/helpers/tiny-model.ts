@@ -4,6 +4,7 @@
 // shards + model.safetensors.index.json).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHARACTERS, characterTokenizerJson } from '../../src/engine/files/char-tokenizer.ts';
 import { Rng } from '../../src/util/random.ts';
 import { parseConfig, type ModelConfig } from '../../src/engine/files/config.ts';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../../src/engine/files/safetensors.ts';
@@ -37,7 +38,6 @@ export interface TinyModel {
 
 // Token ids: 0 <pad>, 1 <s>, 2 </s>, 3 "\n", then printable ASCII " " … "~".
 const SPECIAL_TOKENS = ['<pad>', '<s>', '</s>'];
-const CHARACTERS = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
 export const TINY_TOKENIZER_SIZE = SPECIAL_TOKENS.length + CHARACTERS.length;
 export const TINY_BOS = 1;
 export const TINY_EOS = 2;
@@ -140,22 +140,7 @@ function pad5(n: number): string {
 
 /** Character-level WordLevel tokenizer; ids past the characters are placeholder tokens up to `vocab`. */
 export function tinyTokenizerJson(vocab: number): Record<string, unknown> {
-  const tokens = [...SPECIAL_TOKENS, ...CHARACTERS];
-  for (let id = tokens.length; id < vocab; id++) tokens.push(`<extra_${id}>`);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, id) => ({
-      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
-    })),
-    normalizer: null,
-    // Every character is its own piece ("[\s\S]", unlike ".", also matches "\n").
-    pre_tokenizer: { type: 'Split', pattern: { Regex: '[\\s\\S]' }, behavior: 'Isolated', invert: false },
-    post_processor: null,
-    decoder: { type: 'Fuse' },
-    model: { type: 'WordLevel', vocab: Object.fromEntries(tokens.map((t, id) => [t, id])), unk_token: '<pad>' },
-  };
+  return characterTokenizerJson(SPECIAL_TOKENS, '<pad>', vocab);
 }
 
 function tinyTokenizerConfig(): Record<string, unknown> {
