@@ -1,26 +1,17 @@
 // `sai-dpo verify` run as a child process: one {"equal": ...} line per input line, in order; malformed lines
 // reported without breaking the alignment; exit code 0 unless the input cannot be read.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'sai-dpo-verify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'bin/sai-dpo'), 'verify', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const verifyCli = (args: string[]) => cli(['verify', ...args]);
 
 describe('sai-dpo verify', () => {
   it('prints one verdict per line, in order, and flags malformed lines', async () => {
@@ -37,7 +28,7 @@ describe('sai-dpo verify', () => {
     ];
     const file = join(dir, 'pairs.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
-    const { code, stdout, stderr } = await cli(['--input', file]);
+    const { code, stdout, stderr } = await verifyCli(['--input', file]);
     expect(code).toBe(0);
     const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(out).toHaveLength(lines.length);
@@ -55,9 +46,9 @@ describe('sai-dpo verify', () => {
   it('can print the extracted answers and turn the last-number fallback off', async () => {
     const file = join(dir, 'fallback.jsonl');
     writeFileSync(file, JSON.stringify({ pred: 'We get 3 and then 4, total 7', gold: '7' }) + '\n');
-    const { stdout } = await cli(['--input', file, '--no-last-number', '--show-extracted']);
+    const { stdout } = await verifyCli(['--input', file, '--no-last-number', '--show-extracted']);
     expect(JSON.parse(stdout)).toEqual({ equal: false, extracted: null });
-    const withFallback = await cli(['--input', file, '--show-extracted']);
+    const withFallback = await verifyCli(['--input', file, '--show-extracted']);
     expect(JSON.parse(withFallback.stdout)).toEqual({ equal: true, extracted: '7' });
   });
 
@@ -70,14 +61,14 @@ describe('sai-dpo verify', () => {
 
   it('fails with a clear message when the input cannot be read', async () => {
     const missing = join(dir, 'missing.jsonl');
-    const { code, stdout, stderr } = await cli(['--input', missing]);
+    const { code, stdout, stderr } = await verifyCli(['--input', missing]);
     expect(code).not.toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toContain(`cannot read ${missing}`);
   });
 
   it('requires --input', async () => {
-    const { code, stderr } = await cli([]);
+    const { code, stderr } = await verifyCli([]);
     expect(code).not.toBe(0);
     expect(stderr).toContain('--input is required');
   });

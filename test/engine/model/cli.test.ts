@@ -1,24 +1,12 @@
 // The `logprobs` and `generate` commands as child processes, on the PyTorch fixture and a tiny model.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from '../../helpers/cli.ts';
 import { writeTinyModel } from '../../helpers/tiny-model.ts';
 
-const ROOT = resolve(__dirname, '../../..');
 const FIXTURE = join(ROOT, 'test/fixtures/torch-reference/qwen2-fixture-f32');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [join(ROOT, 'bin/sai-dpo'), ...args], { cwd: ROOT, timeout: 240_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
 
 const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
 
