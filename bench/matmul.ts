@@ -7,6 +7,7 @@ import { matmul } from '../src/engine/kernels/matmul.ts';
 import { Runtime } from '../src/engine/runtime.ts';
 import { destroyWeight, uploadWeight, type WeightDtype } from '../src/engine/weights.ts';
 import { uniformArray } from '../src/util/random.ts';
+import { median } from './median.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 export const groups = ['matmul f32', 'matmul q8', 'matmul q4'];
@@ -22,11 +23,6 @@ export const SHAPES: Shape[] = [
   { M: 1024, K: 1024, N: 1024, dtypes: ['f32'] },
 ];
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Median milliseconds of one y = x·Wᵀ on our kernels. */
 export async function measureOurs(

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-common';
 import { uniformArray } from '../src/util/random.ts';
+import { median } from './median.ts';
 import { matmulModel } from './onnx-model.ts';
 
 export type OrtEp = 'webgpu' | 'cpu';
@@ -62,11 +63,6 @@ export async function runOrtMatmul(x: Float32Array, b: Float32Array, M: number, 
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 async function timedMs(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
