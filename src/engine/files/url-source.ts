@@ -22,11 +22,12 @@ export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): Mode
   // One download per file at a time, even when has() and read() race.
   const pending = new Map<string, Promise<Uint8Array | null>>();
 
+  // A remembered 404 answers has() (optional files cost no request on the next load), but a file that is
+  // read, so required, is asked for again: it may have been added since.
   const fetchFile = async (file: string, onProgress?: ProgressCallback): Promise<Uint8Array | null> => {
     const url = urlOf(file);
     const cached = await store?.get(url);
-    if (cached) {
-      if ('missing' in cached) return null;
+    if (cached && !('missing' in cached)) {
       onProgress?.(cached.bytes.length, cached.bytes.length);
       return cached.bytes;
     }

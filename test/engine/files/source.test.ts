@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,16 @@ describe('urlSource and hubSource against a local server', () => {
     expect(progress).toEqual([[size, size]]);
     const fromDisk = await nodeSource(join(dir, 'tiny')).read('model.safetensors');
     expect(await source().read('model.safetensors')).toEqual(fromDisk);
+  });
+
+  it('a remembered 404 answers has(), but a read asks again (the file may have been added since)', async () => {
+    const store = memoryCacheStore();
+    const source = () => urlSource(`${server.url}/models/tiny/`, { cache: store });
+    await expect(source().read('late.json')).rejects.toThrow(/late\.json: not found \(HTTP 404\)/);
+    expect(await source().has('late.json')).toBe(false); // from the store: no request
+    await writeFile(join(dir, 'tiny', 'late.json'), '{"added": true}');
+    expect(JSON.parse(await source().readText('late.json'))).toEqual({ added: true });
+    expect(await source().has('late.json')).toBe(true);
   });
 
   it('hubSource follows the resolve URL pattern and its redirects', async () => {
