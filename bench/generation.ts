@@ -2,15 +2,13 @@
 // memory), with the ceiling implied by our own matmul speed measured in the same run:
 // tokens/s ≤ matmul GFLOP/s ÷ FLOPs per token (2 · the linear layers' weights, lm_head included).
 import { parseConfig, type ModelConfig } from '../src/engine/files/config.ts';
-import { expectedWeightShapes } from '../src/engine/files/weight-names.ts';
 import { acquireGpu } from '../src/engine/gpu.ts';
-import { matmul } from '../src/engine/kernels/matmul.ts';
 import { generateBatch } from '../src/engine/model/generate.ts';
 import { GpuModel } from '../src/engine/model/gpu-model.ts';
 import { uploadCheckpoint } from '../src/engine/model/gpu-weights.ts';
-import { Rng } from '../src/engine/model/rng.ts';
 import { Runtime } from '../src/engine/runtime.ts';
-import { uploadWeight } from '../src/engine/weights.ts';
+import { randomWeights } from '../src/engine/train/weights-io.ts';
+import { measureOurs } from './matmul.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 export const groups = ['generation'];
@@ -23,17 +21,6 @@ function benchConfig(quick: boolean): ModelConfig {
     rms_norm_eps: 1e-6, rope_theta: 10000, max_position_embeddings: 2048, tie_word_embeddings: false,
     bos_token_id: 1, eos_token_id: 2,
   }), 'bench model config');
-}
-
-/** Seeded random weights (norms near 1, the rest small), streamed like a checkpoint. */
-function* randomCheckpoint(config: ModelConfig, seed: number) {
-  const rng = new Rng(seed);
-  for (const [name, shape] of expectedWeightShapes(config)) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    const isNorm = name.endsWith('norm.weight');
-    for (let i = 0; i < data.length; i++) data[i] = (isNorm ? 1 : 0) + 0.04 * (rng.next() * 2 - 1);
-    yield { name, shape, data };
-  }
 }
 
 /** 2 · (weights of every linear layer and the lm_head): multiply-adds per token, as FLOPs. */
@@ -52,28 +39,16 @@ async function timed(rt: Runtime, run: () => Promise<unknown> | void): Promise<n
   return (performance.now() - t0) / 1000;
 }
 
-/** Our matmul's GFLOP/s for x: [M, 512] · W[1536, 512]ᵀ, the MLP's up projection. */
+/** Our matmul's GFLOP/s for x: [M, 512] · W[1536, 512]ᵀ, the MLP's up projection (bench/matmul.ts's measurement). */
 async function matmulGflops(rt: Runtime, M: number, reps: number): Promise<number> {
-  const K = 512;
-  const N = 1536;
-  const rng = new Rng(5);
-  const w = uploadWeight(rt, Float32Array.from({ length: N * K }, () => rng.next() - 0.5), N, K, 'f32');
-  const x = rt.tensor([M, K], Float32Array.from({ length: M * K }, () => rng.next() - 0.5));
-  const y = rt.tensor([M, N]);
-  matmul(rt, x, w, M, { out: y });
-  const seconds = await timed(rt, () => {
-    for (let i = 0; i < reps; i++) matmul(rt, x, w, M, { out: y });
-  });
-  for (const p of w.parts) p.data.destroy();
-  rt.release(x);
-  rt.release(y);
-  return (2 * M * K * N * reps) / seconds / 1e9;
+  const ms = await measureOurs(rt, { M, K: 512, N: 1536 }, 'f32', reps);
+  return (2 * M * 512 * 1536) / (ms * 1e6);
 }
 
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const rt = new Runtime(await acquireGpu());
   const config = benchConfig(ctx.quick);
-  const model = new GpuModel(rt, config, await uploadCheckpoint(rt, config, 'f32', randomCheckpoint(config, 1)));
+  const model = new GpuModel(rt, config, await uploadCheckpoint(rt, config, 'f32', randomWeights(config, 1)));
   const flops = flopsPerToken(config);
   const shape = `llama h${config.hiddenSize} i${config.intermediateSize} L${config.numLayers} V${config.vocabSize}, f32`;
   const rows: BenchRow[] = [];
@@ -95,6 +70,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     rows.push({
       group: 'generation', name: `${shape}, batch ${batch}, decode`,
       value: (batch * (newTokens - 1)) / decodeSeconds, unit: 'tokens/s',
+      baseline: { name: 'limit implied by our matmul (goal: within 2x)', value: (gflops * 1e9) / flops },
       note: `${newTokens - 1} decode steps after a ${promptLength}-token prefill (whole call ${seconds.toFixed(2)} s); ` +
         `matmul M=${batch} K=512 N=1536 at ${gflops.toFixed(2)} GFLOP/s ⇒ ≤ ${((gflops * 1e9) / flops).toFixed(1)} tokens/s at ${(flops / 1e6).toFixed(1)} MFLOP/token`,
     });
@@ -110,6 +86,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   rows.push({
     group: 'generation', name: `${shape}, prefill ${P} × ${T} tokens`,
     value: (P * T) / seconds, unit: 'tokens/s',
+    baseline: { name: 'limit implied by our matmul', value: (gflops * 1e9) / flops },
     note: `matmul M=${P * T} K=512 N=1536 runs at ${gflops.toFixed(2)} GFLOP/s ⇒ ≤ ${((gflops * 1e9) / flops).toFixed(1)} tokens/s (attention not counted)`,
   });
   model.dispose();
