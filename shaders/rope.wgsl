@@ -2,6 +2,9 @@
 // for i < d/2 the pair (x[i], x[i + d/2]) of every head is rotated by angle pos · theta^(-2i/d).
 // x: [T, nHeads · headDim], positions: [T] (u32). One thread per (t, head, i < d/2).
 // The inverse frequency and the angle are computed in f32, as Hugging Face does.
+// DIRECTION = −1 rotates by the opposite angle: the backward pass (dx = R(−angle)·dy, R being orthogonal).
+
+override DIRECTION: f32 = 1.0;
 
 struct Params { T: u32, nHeads: u32, headDim: u32, theta: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -21,7 +24,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let invFreq = 1.0 / pow(p.theta, f32(2u * i) / f32(p.headDim));
   let angle = f32(positions[t]) * invFreq;
   let c = cos(angle);
-  let s = sin(angle);
+  let s = DIRECTION * sin(angle);
   let base = (t * p.nHeads + h) * p.headDim;
   let a = x[base + i];
   let b = x[base + i + half];
