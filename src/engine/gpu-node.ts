@@ -20,7 +20,9 @@ export const ICD_CANDIDATES = [
 // Dawn's instances must outlive their adapters and devices: keep them here (a collected instance hangs the process).
 const instances: GPU[] = [];
 
-export async function requestNodeAdapter(powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; source: string }> {
+export async function requestNodeAdapter(
+  powerPreference: GPUPowerPreference, candidates: readonly string[] = ICD_CANDIDATES,
+): Promise<{ adapter: GPUAdapter; source: string }> {
   Object.assign(globalThis, globals);
   quietMesaWarning();
   const tried: string[] = [];
@@ -28,7 +30,7 @@ export async function requestNodeAdapter(powerPreference: GPUPowerPreference): P
   if (fromSystem) return { adapter: fromSystem, source: 'webgpu (Dawn), system Vulkan driver' };
   tried.push('the system Vulkan drivers');
   const userChoice = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
-  for (const icd of ICD_CANDIDATES) {
+  for (const icd of candidates) {
     if (!existsSync(icd) || icd === userChoice) continue;
     process.env.VK_ICD_FILENAMES = icd;
     process.env.VK_DRIVER_FILES = icd;
