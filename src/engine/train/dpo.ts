@@ -4,6 +4,7 @@
 import type { Tensor } from '../runtime.ts';
 import { dpoLoss, type DpoOptions, type DpoPairLogps } from './dpo-loss.ts';
 import type { DpoPair } from './examples.ts';
+import { microBatches } from './micro-batches.ts';
 import type { TrainableModel, TrainBatch } from './trainable.ts';
 
 /** Sequence log-probs of the reference model, per pair. */
@@ -55,11 +56,17 @@ async function sequenceLogps(model: TrainableModel, pairs: DpoPair[], lora: bool
   return sumByOwner(values, owner, batch.B);
 }
 
-/** Reference log-probs (adapter off), computed in micro-batches of `microBatch` pairs. */
+/** The shape of a pass over these pairs (two rows each). */
+function pairShape(pairs: DpoPair[]) {
+  const T = Math.max(...pairs.flatMap((p) => [p.prompt.length + p.chosen.length - 1, p.prompt.length + p.rejected.length - 1]));
+  return { B: 2 * pairs.length, T, M: pairs.reduce((s, p) => s + p.chosen.length + p.rejected.length, 0) };
+}
+
+/** Reference log-probs (adapter off), computed in passes of at most `microBatch` pairs. */
 export async function referenceLogps(model: TrainableModel, pairs: DpoPair[], microBatch: number): Promise<ReferenceLogps[]> {
   const out: ReferenceLogps[] = [];
-  for (let i = 0; i < pairs.length; i += microBatch) {
-    const sums = await sequenceLogps(model, pairs.slice(i, i + microBatch), false);
+  for (const micro of microBatches(model, pairs, microBatch, pairShape)) {
+    const sums = await sequenceLogps(model, micro, false);
     for (let j = 0; j < sums.length; j += 2) out.push({ chosen: sums[j], rejected: sums[j + 1] });
   }
   return out;
@@ -72,15 +79,15 @@ export interface DpoStepResult {
 
 /**
  * Adds the gradient of the mean DPO loss over `pairs` to the model's gradients (the caller zeroes them
- * and steps the optimizer), running `microBatch` pairs per forward/backward pass.
+ * and steps the optimizer), running at most `microBatch` pairs per forward/backward pass (fewer where they would not fit).
  */
 export async function accumulateDpoGradients(
   model: TrainableModel, pairs: DpoPair[], reference: ReferenceLogps[], options: DpoOptions & { microBatch: number },
 ): Promise<DpoStepResult> {
   const rt = model.rt;
   const weighted: Record<string, number> = {};
-  for (let i = 0; i < pairs.length; i += options.microBatch) {
-    const micro = pairs.slice(i, i + options.microBatch);
+  let i = 0;
+  for (const micro of microBatches(model, pairs, options.microBatch, pairShape)) {
     const { batch, owner } = pairBatch(micro);
     const { logp, tape } = model.forward(batch, { lora: true, keepTape: true });
     const sums = sumByOwner(await rt.readTensor(logp), owner, batch.B);
@@ -105,6 +112,7 @@ export async function accumulateDpoGradients(
     model.backward(tape, gTensor);
     rt.release(gTensor);
     for (const [k, v] of Object.entries(result.metrics)) weighted[k] = (weighted[k] ?? 0) + share * v;
+    i += micro.length;
   }
   return { metrics: weighted };
 }

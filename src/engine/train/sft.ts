@@ -2,14 +2,19 @@
 // n the number of response tokens in the batch; every token weighs the same across micro-batches.
 import type { SftExample } from './examples.ts';
 import { sequenceBatch } from './dpo.ts';
+import { microBatches } from './micro-batches.ts';
 import type { TrainableModel } from './trainable.ts';
 
 export async function accumulateSftGradients(model: TrainableModel, examples: SftExample[], microBatch: number): Promise<Record<string, number>> {
   const rt = model.rt;
   const totalTokens = examples.reduce((s, e) => s + e.response.length, 0);
   let sumLogp = 0;
-  for (let i = 0; i < examples.length; i += microBatch) {
-    const micro = examples.slice(i, i + microBatch);
+  const shape = (group: SftExample[]) => ({
+    B: group.length,
+    T: Math.max(...group.map((e) => e.prompt.length + e.response.length - 1)),
+    M: group.reduce((s, e) => s + e.response.length, 0),
+  });
+  for (const micro of microBatches(model, examples, microBatch, shape)) {
     const { batch } = sequenceBatch(micro.map((e) => ({ prompt: e.prompt, answer: e.response })));
     const { logp, tape } = model.forward(batch, { keepTape: true });
     const values = await rt.readTensor(logp);

@@ -83,6 +83,9 @@ export interface Tape {
 }
 
 
+/** GPU memory one forward pass may keep for its backward pass. */
+const TAPE_BYTES = 1024 * 1024 * 1024;
+
 export class TrainableModel {
   readonly parameters: Parameter[] = [];
   private readonly byTensor = new Map<Tensor, Parameter>();
@@ -150,6 +153,21 @@ export class TrainableModel {
   private gradOfWeight(w: Linear['weight']): Tensor | undefined {
     if (this.mode !== 'full') return undefined;
     return this.parameters.find((p) => p.value.buffer === w.parts[0]?.data)?.grad;
+  }
+
+  /**
+   * Whether a batch of B rows of T tokens with M targets fits: every tensor within the binding limit, the
+   * logits [M, V] included, and the tape (about L · (3H + 2·nH·d + 2·nKv·d + 3I) floats per token) within TAPE_BYTES.
+   */
+  fits(B: number, T: number, M: number): boolean {
+    const c = this.config;
+    const N = B * T;
+    const q = c.numHeads * c.headDim;
+    const kv = c.numKvHeads * c.headDim;
+    const limit = this.rt.gpu.limits.maxStorageBufferBindingSize;
+    const widest = 4 * Math.max(N * Math.max(c.hiddenSize, q, c.intermediateSize), M * c.vocabSize);
+    const tape = 4 * (N * c.numLayers * (3 * c.hiddenSize + 2 * q + 2 * kv + 3 * c.intermediateSize) + 2 * M * c.vocabSize);
+    return widest <= limit && tape <= TAPE_BYTES;
   }
 
   zeroGrads(): void {
