@@ -9,7 +9,7 @@ import { accumulateDpoGradients, referenceLogps } from '../../engine/train/dpo.t
 import { parseDpoPairs } from '../../engine/train/examples.ts';
 import { loadTrainable } from '../../engine/train/load.ts';
 import { numberOption, parseOptions, requireOption } from '../args.ts';
-import { readInput, reportLineErrors, writeFolder } from '../files.ts';
+import { readExamples, writeFolder } from '../files.ts';
 
 export const summary = 'mean DPO loss over pairs and its gradient w.r.t. the adapter (no update)';
 
@@ -41,10 +41,7 @@ export async function run(args: string[]): Promise<number> {
   const config = parseConfig(await source.readText('config.json'));
   const adapter = await readPeftAdapter(nodeSource(resolve(requireOption(values, 'adapter'))), config);
   const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: parseDtype(values.dtype), adapter });
-  const { items: pairs, errors } = parseDpoPairs(await readInput(pairsFile, 'pairs file'), {
-    tokenizer, maxTokens: config.maxPositionEmbeddings, vocabSize: config.vocabSize,
-  });
-  reportLineErrors(pairsFile, errors, pairs.length);
+  const pairs = await readExamples(pairsFile, parseDpoPairs, tokenizer, config);
   const reference = await referenceLogps(model, pairs, microBatch);
   model.zeroGrads();
   const { metrics } = await accumulateDpoGradients(model, pairs, reference, { beta, microBatch });

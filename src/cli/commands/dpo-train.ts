@@ -11,7 +11,7 @@ import { loadTrainable } from '../../engine/train/load.ts';
 import { runTrainingLoop } from '../../engine/train/loop.ts';
 import { readAdapter } from '../../engine/train/weights-io.ts';
 import { numberOption, parseOptions, requireOption } from '../args.ts';
-import { readInput, reportLineErrors, writeFolder } from '../files.ts';
+import { readExamples, writeFolder } from '../files.ts';
 import { LOOP_OPTIONS, LOOP_USAGE, loopOptions, metricsLine } from '../train-options.ts';
 
 export const summary = 'train a LoRA adapter with DPO on preference pairs; saves it in PEFT format';
@@ -69,10 +69,7 @@ export async function run(args: string[]): Promise<number> {
   };
   const adapter = initLora(config, loraConfig, loop.seed);
   const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: parseDtype(values.dtype), adapter, seed: loop.seed });
-  const { items: pairs, errors } = parseDpoPairs(await readInput(pairsFile, 'pairs file'), {
-    tokenizer, maxTokens: config.maxPositionEmbeddings, vocabSize: config.vocabSize,
-  });
-  reportLineErrors(pairsFile, errors, pairs.length);
+  const pairs = await readExamples(pairsFile, parseDpoPairs, tokenizer, config);
   const reference = await referenceLogps(model, pairs, loop.microBatch);
   const refByPair = new Map(pairs.map((p, i) => [p, reference[i]]));
   await runTrainingLoop(model, pairs, loop,

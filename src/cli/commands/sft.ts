@@ -9,7 +9,7 @@ import { runTrainingLoop } from '../../engine/train/loop.ts';
 import { accumulateSftGradients } from '../../engine/train/sft.ts';
 import { modelFolderFiles, readFullWeights } from '../../engine/train/weights-io.ts';
 import { parseOptions, requireOption } from '../args.ts';
-import { readInput, reportLineErrors, writeFolder } from '../files.ts';
+import { readExamples, writeFolder } from '../files.ts';
 import { LOOP_OPTIONS, LOOP_USAGE, loopOptions, metricsLine } from '../train-options.ts';
 
 export const summary = 'full-parameter training on prompt/response data (or a new model from a config); saves a HF folder';
@@ -35,10 +35,7 @@ export async function run(args: string[]): Promise<number> {
   const source = nodeSource(modelDir);
   const { model, config, tokenizer, randomInit } = await loadTrainable(source, { mode: 'full', randomInitSeed: loop.seed });
   if (randomInit) process.stderr.write(`${modelDir} has no weights: starting from random weights (seed ${loop.seed})\n`);
-  const { items, errors } = parseSftExamples(await readInput(dataFile, 'data file'), {
-    tokenizer, maxTokens: config.maxPositionEmbeddings, vocabSize: config.vocabSize,
-  });
-  reportLineErrors(dataFile, errors, items.length);
+  const items = await readExamples(dataFile, parseSftExamples, tokenizer, config);
   await runTrainingLoop(model, items, loop, (batch) => accumulateSftGradients(model, batch, loop.microBatch),
     (m) => process.stdout.write(metricsLine(m) + '\n'));
   await writeFolder(out, modelFolderFiles(config, await readFullWeights(model)));
