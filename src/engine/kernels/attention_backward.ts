@@ -3,8 +3,11 @@ import code from '../../../shaders/attention_backward.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
-/** The largest head dimension the kernel's per-thread accumulators hold. */
+/** The largest head dimension the kernels' accumulators hold. */
 export const ATTENTION_BACKWARD_MAX_HEAD_DIM = 256;
+
+/** Threads per workgroup (WG in the shader). */
+const WORKGROUP = 64;
 
 export interface AttentionShape {
   B: number; // sequences
@@ -16,12 +19,34 @@ export interface AttentionShape {
 }
 
 /**
+ * How the work is spread (same results up to f32 rounding):
+ * - 'workgroup-per-row': 64 threads per query row and per key row, reductions in workgroup memory (GPUs);
+ * - 'thread-per-row': one thread per row, no barriers (software adapters, which run barriers as coroutine
+ *   switches and have only a few cores to fill).
+ */
+export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row';
+
+/** The kernel attentionBackward uses on this runtime's adapter. */
+export function attentionBackwardKernelFor(rt: Runtime): AttentionBackwardKernel {
+  return rt.gpu.info.isSoftware ? 'thread-per-row' : 'workgroup-per-row';
+}
+
+/**
  * Gradients of causal GQA attention, softmax(q·kᵀ / sqrt(d)) · v, where query t of sequence b is at
  * position start[b] + t and sees keys j ≤ start[b] + t.
  * q, dout: [B, Tq, nHeads · d], k, v: [B, S, nKv · d], start: u32 [B]
  * → dq: [B, Tq, nHeads · d], dk, dv: [B, S, nKv · d] (written; keys no query sees get 0)
  */
 export function attentionBackward(
+  rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionShape,
+  out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
+): { dq: Tensor; dk: Tensor; dv: Tensor } {
+  return attentionBackwardWith(attentionBackwardKernelFor(rt), rt, q, k, v, dout, start, shape, out);
+}
+
+/** attentionBackward with a chosen kernel (tests run both on any adapter). */
+export function attentionBackwardWith(
+  kernel: AttentionBackwardKernel,
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionShape,
   out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
@@ -39,8 +64,18 @@ export function attentionBackward(
   const stats = rt.tensor([B, Tq, nHeads, 2]); // (lse, D) per query row and head
   const params = packParams([B, Tq, S, nHeads, nKv, d, { f32: 1 / Math.sqrt(d) }]);
   const startBinding = { buffer: start, offset: 0, size: Math.max(4, B * 4) };
-  rt.dispatch(rt.pipeline(code, 'dq_main'), [q, k, v, dout, startBinding, dq, stats], grid1d(rt, B * Tq * nHeads, 64), params);
-  rt.dispatch(rt.pipeline(code, 'dkv_main'), [q, k, v, dout, startBinding, stats, dk, dv], grid1d(rt, B * S * nKv, 64), params);
+  const dqBindings = [q, k, v, dout, startBinding, dq, stats];
+  const dkvBindings = [q, k, v, dout, startBinding, stats, dk, dv];
+  if (kernel === 'workgroup-per-row') {
+    // one workgroup per query row (b, t, h), then one per key row (b, j, kv head); each thread owns
+    // ceil(d / WORKGROUP) elements of the head dim
+    const constants = { DIMS_PER_THREAD: Math.max(1, Math.ceil(d / WORKGROUP)) };
+    rt.dispatch(rt.pipeline(code, 'dq_main', constants), dqBindings, grid1d(rt, B * Tq * nHeads, 1), params);
+    rt.dispatch(rt.pipeline(code, 'dkv_main', constants), dkvBindings, grid1d(rt, B * S * nKv, 1), params);
+  } else {
+    rt.dispatch(rt.pipeline(code, 'dq_rows_main'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(code, 'dkv_rows_main'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);
+  }
   rt.release(stats);
   return { dq, dk, dv };
 }
