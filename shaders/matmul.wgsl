@@ -42,29 +42,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
-// (scale, min) of W's row `row`, group `g`
-fn scaleOf(row: u32, g: u32) -> vec2f {
-  if (DTYPE == 1u) { return vec2f(scales[row * p.groupsPerRow + g], 0.0); }
-  if (DTYPE == 2u) {
-    let i = (row * p.groupsPerRow + g) * 2u;
-    return vec2f(scales[i], scales[i + 1u]);
-  }
-  return vec2f(1.0, 0.0);
-}
-
-// W[row, 4·k4 .. 4·k4 + 3] in f32
-fn loadW(row: u32, k4: u32, sm: vec2f) -> vec4f {
-  if (DTYPE == 0u) { return wv[row * p.stride + k4]; }
-  if (DTYPE == 1u) {
-    let w = wu[row * p.stride + k4];
-    // sign-extend each byte: move it to the top, then arithmetic shift right
-    let q = bitcast<vec4i>(vec4u(w) << vec4u(24u, 16u, 8u, 0u)) >> vec4u(24u);
-    return vec4f(q) * sm.x;
-  }
-  let w = wu[row * p.stride + (k4 >> 1u)];
-  let q = (vec4u(w) >> (vec4u(0u, 4u, 8u, 12u) + vec4u(16u * (k4 & 1u)))) & vec4u(15u);
-  return vec4f(q) * sm.x + sm.y;
-}
+// scaleOf() and loadW(): shaders/dequant.wgsl, prepended by the wrapper.
 
 // q4: the 4 columns at nibble offset `shift` (0 or 16) of a word, dequantized with (scale, min) `sm`
 fn q4Unpack(w: u32, shift: u32, sm: vec2f) -> vec4f {

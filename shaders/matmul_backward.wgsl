@@ -29,30 +29,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read> scales: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>;
 
-// (scale, min) of this part's row `row`, group `g`
-fn scaleOf(row: u32, g: u32) -> vec2f {
-  if (DTYPE == 1u) { return vec2f(scales[row * p.groupsPerRow + g], 0.0); }
-  if (DTYPE == 2u) {
-    let i = (row * p.groupsPerRow + g) * 2u;
-    return vec2f(scales[i], scales[i + 1u]);
-  }
-  return vec2f(1.0, 0.0);
-}
-
-// W[row, 4·k4 .. 4·k4 + 3] in f32 (row within this part)
-fn loadW(row: u32, k4: u32) -> vec4f {
-  if (DTYPE == 0u) { return wv[row * p.stride + k4]; }
-  let sm = scaleOf(row, k4 / p.groupSize4);
-  if (DTYPE == 1u) {
-    let w = wu[row * p.stride + k4];
-    // sign-extend each byte: move it to the top, then arithmetic shift right
-    let q = bitcast<vec4i>(vec4u(w) << vec4u(24u, 16u, 8u, 0u)) >> vec4u(24u);
-    return vec4f(q) * sm.x;
-  }
-  let w = wu[row * p.stride + (k4 >> 1u)];
-  let q = (vec4u(w) >> (vec4u(0u, 4u, 8u, 12u) + vec4u(16u * (k4 & 1u)))) & vec4u(15u);
-  return vec4f(q) * sm.x + sm.y;
-}
+// scaleOf() and loadW(): shaders/dequant.wgsl, prepended by the wrapper (rows are within this part).
 
 fn store(m: u32, k4: u32, v: vec4f) {
   if (m >= p.M) { return; }
@@ -79,7 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var a2 = vec4f(0.0);
   var a3 = vec4f(0.0);
   for (var n = 0u; n < p.rows; n++) {
-    let w = loadW(n, k4);
+    let w = loadW(n, k4, scaleOf(n, k4 / p.groupSize4));
     a0 += dy[r.x + n] * w;
     a1 += dy[r.y + n] * w;
     a2 += dy[r.z + n] * w;

@@ -1,11 +1,14 @@
 // Matmul wrappers: `matmul` for frozen weights (GpuWeight in f32 / q8 / q4, one dispatch per part) and
 // `matmulTT`, a general f32 product of activations with optional transposes.
-import code from '../../../shaders/matmul.wgsl?raw';
+import dequant from '../../../shaders/dequant.wgsl?raw';
+import body from '../../../shaders/matmul.wgsl?raw';
 import codeTT from '../../../shaders/matmul_tt.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
 import { expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
 import { padCols } from './elementwise.ts';
+
+const code = dequant + body;
 
 const DTYPE_CODE = { f32: 0, q8: 1, q4: 2 } as const;
 /** rows of x up to which the decode kernel (threads split K) is used */

@@ -1,10 +1,13 @@
 // Gradients of a linear layer y = x · Wᵀ (+ b): the input gradient through a frozen GpuWeight
 // (f32 / q8 / q4, dequantized in the kernel), and the weight and bias gradients through matmulTT.
-import code from '../../../shaders/matmul_backward.wgsl?raw';
+import dequant from '../../../shaders/dequant.wgsl?raw';
+import body from '../../../shaders/matmul_backward.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
 import { expectNumel, outputTensor, packParams, placeholder } from './common.ts';
 import { matmulTT } from './matmul.ts';
+
+const code = dequant + body;
 
 const DTYPE_CODE = { f32: 0, q8: 1, q4: 2 } as const;
 
