@@ -8,6 +8,7 @@ import { Runtime } from '../src/engine/runtime.ts';
 import { destroyWeight, uploadWeight, type WeightDtype } from '../src/engine/weights.ts';
 import { uniformArray } from '../src/util/random.ts';
 import { median } from './median.ts';
+import { round } from './report.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 export const groups = ['matmul f32', 'matmul q8', 'matmul q4'];
@@ -98,8 +99,4 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     gpu.destroy();
   }
   return rows;
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }

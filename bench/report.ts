@@ -67,3 +67,8 @@ export function writeRecord(dir: string, record: BenchRecord): string {
   writeFileSync(join(dir, 'latest.json'), text);
   return path;
 }
+
+/** A figure rounded to 3 decimals for the JSON record. */
+export function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

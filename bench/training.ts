@@ -12,6 +12,7 @@ import { Rng } from '../src/util/random.ts';
 import { TrainableModel, type TrainBatch, type TrainMode } from '../src/engine/train/trainable.ts';
 import { randomWeights } from '../src/engine/train/weights-io.ts';
 import { measureOurs } from './matmul.ts';
+import { round } from './report.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 export const groups = ['training'];
@@ -139,8 +140,4 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     gpu.destroy();
   }
   return rows;
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }

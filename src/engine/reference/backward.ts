@@ -1,6 +1,7 @@
 // Plain TypeScript references of the backward pass of every forward op in ops.ts: the ground truth
 // for the WGSL backward kernels. Each takes the upstream gradient dy (same shape as the op's output)
 // and returns the gradients of its inputs. f32 arrays, f64 accumulation.
+import { ropeRef } from './ops.ts';
 
 /** dX = dY · W (the input gradient of y = x·Wᵀ).  dy: [M, N], w: [N, K] → dx: [M, K] */
 export function matmulBackwardInputRef(dy: Float32Array, w: Float32Array, M: number, K: number, N: number): Float32Array {
@@ -71,26 +72,10 @@ export function rmsnormBackwardRef(x: Float32Array, weight: Float32Array, dy: Fl
 
 /**
  * RoPE backward: the forward is a rotation of each (x[i], x[i + d/2]) pair, so the input gradient is
- * dy rotated by the opposite angle.  dy: [T, nHeads · headDim], positions: [T] → dx: same shape
+ * dy rotated by the opposite angle, i.e. RoPE at the negated positions.  dy: [T, nHeads · headDim], positions: [T] → dx
  */
 export function ropeBackwardRef(dy: Float32Array, positions: ArrayLike<number>, nHeads: number, headDim: number, theta: number): Float32Array {
-  const dx = new Float32Array(dy.length);
-  const half = headDim / 2;
-  for (let t = 0; t < positions.length; t++) {
-    for (let h = 0; h < nHeads; h++) {
-      const base = (t * nHeads + h) * headDim;
-      for (let i = 0; i < half; i++) {
-        const angle = positions[t] * Math.pow(theta, (-2 * i) / headDim);
-        const c = Math.cos(angle);
-        const s = Math.sin(angle);
-        const a = dy[base + i];
-        const b = dy[base + i + half];
-        dx[base + i] = a * c + b * s;
-        dx[base + i + half] = b * c - a * s;
-      }
-    }
-  }
-  return dx;
+  return ropeRef(dy, Array.from(positions, (p) => -p), nHeads, headDim, theta);
 }
 
 /**
