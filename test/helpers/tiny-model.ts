@@ -28,6 +28,8 @@ export interface TinyModelOptions {
   shards?: number;
   /** Llama only: q/k/v/o biases (attention_bias). */
   attentionBias?: boolean;
+  /** Changes the seeded weights (by Hugging Face name) before they are written. */
+  edit?: (tensors: Map<string, { shape: number[]; data: Float32Array }>, config: ModelConfig) => void;
 }
 
 export interface TinyModel {
@@ -50,6 +52,7 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions): Pr
   const config = parseConfig(JSON.stringify(configJson), join(dir, 'config.json'));
   const dtype = options.dtype ?? 'F32';
   const tensors = randomWeights(config, options.seed);
+  options.edit?.(tensors, config);
   const stored = await writeWeights(dir, tensors, dtype, options.shards ?? 1);
   await writeJson(join(dir, 'config.json'), configJson);
   await writeJson(join(dir, 'generation_config.json'), { bos_token_id: TINY_BOS, eos_token_id: [TINY_EOS], max_new_tokens: 64 });
@@ -136,6 +139,31 @@ async function writeWeights(
 
 function pad5(n: number): string {
   return String(n).padStart(5, '0');
+}
+
+/**
+ * An edit that makes EOS the most likely token after any prefix (untied models only): the residual stream's
+ * first channel is +5 for every token and no layer writes to it, the final norm keeps only that channel, and
+ * only the EOS row of lm_head reads it, so EOS's logit is positive and every other logit is exactly 0.
+ */
+export function eosFirstEdit(tensors: Map<string, { shape: number[]; data: Float32Array }>, config: ModelConfig): void {
+  if (config.tieWordEmbeddings) throw new Error('eosFirstEdit needs untied embeddings (tie: false)');
+  const H = config.hiddenSize;
+  const get = (name: string) => tensors.get(name)!.data;
+  const embed = get('model.embed_tokens.weight');
+  for (let v = 0; v < config.vocabSize; v++) embed[v * H] = 5;
+  for (let l = 0; l < config.numLayers; l++) {
+    for (const proj of ['self_attn.o_proj', 'mlp.down_proj']) {
+      const w = get(`model.layers.${l}.${proj}.weight`); // [H, in]: row 0 writes channel 0
+      w.fill(0, 0, w.length / H);
+    }
+  }
+  const norm = get('model.norm.weight');
+  norm.fill(0);
+  norm[0] = 1;
+  const head = get('lm_head.weight');
+  head.fill(0);
+  head[TINY_EOS * H] = 10;
 }
 
 /** Character-level WordLevel tokenizer; ids past the characters are placeholder tokens up to `vocab`. */

@@ -66,7 +66,8 @@ export function createTokenizer(
     bosTokenId,
     padTokenId,
     encode: (text, options) => hf.encode(text, { add_special_tokens: options?.addSpecialTokens ?? true }).ids,
-    decode: (ids, options) => hf.decode(ids, { skip_special_tokens: options?.skipSpecialTokens ?? false }),
+    // tokenizers.js rejects an empty list; no tokens is the empty text (a completion that starts with EOS)
+    decode: (ids, options) => (ids.length === 0 ? '' : hf.decode(ids, { skip_special_tokens: options?.skipSpecialTokens ?? false })),
     tokenToId: (token) => hf.token_to_id(token),
     idToToken: (id) => hf.id_to_token(id),
   };

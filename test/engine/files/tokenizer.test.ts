@@ -26,6 +26,8 @@ describe('loadTokenizer', () => {
     expect(tokenizer.decode([1, 35, 13, 36, 2])).toBe('<s>A+B</s>');
     expect(tokenizer.decode([1, 35, 13, 36, 2], { skipSpecialTokens: true })).toBe('A+B');
     expect(tokenizer.applyChatTemplate).toBeUndefined();
+    expect(tokenizer.decode([])).toBe('');
+    expect(tokenizer.decode([2], { skipSpecialTokens: true })).toBe('');
   });
 
   it('the tiny model tokenizer round-trips digits, letters, spaces and punctuation', async () => {

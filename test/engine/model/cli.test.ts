@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT } from '../../helpers/cli.ts';
-import { writeTinyModel } from '../../helpers/tiny-model.ts';
+import { eosFirstEdit, writeTinyModel } from '../../helpers/tiny-model.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/torch-reference/qwen2-fixture-f32');
 
@@ -84,6 +84,19 @@ describe('sai-dpo generate', () => {
     expect(lines((await cli(args)).stdout)).toEqual(samples);
     const greedy = (device: string) => cli(['generate', '--model', dir, '--prompt', 'Q: 1+1=', '--n', '1', '--max-tokens', '5', '--temperature', '0', '--device', device]);
     expect(lines((await greedy('gpu')).stdout)).toEqual(lines((await greedy('cpu')).stdout));
+  });
+
+  it('an empty completion (EOS first) is a valid result, greedy or sampled, on both devices', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-gen-eos-'));
+    await writeTinyModel(dir, { arch: 'llama', hidden: 16, layers: 1, heads: 2, kvHeads: 1, intermediate: 32, tie: false, seed: 2, edit: eosFirstEdit });
+    for (const device of ['cpu', 'gpu']) {
+      for (const temperature of ['0', '0.01']) {
+        const r = await cli(['generate', '--model', dir, '--prompt', 'Q: 1+1=', '--n', '2', '--max-tokens', '4', '--temperature', temperature, '--device', device]);
+        expect(r.stderr).not.toMatch(/sai-dpo/);
+        expect(r.code).toBe(0);
+        expect(lines(r.stdout)).toEqual([{ text: '', tokens: 1, finish: 'eos' }, { text: '', tokens: 1, finish: 'eos' }]);
+      }
+    }
   });
 
   it('rejects a bad option value', async () => {
