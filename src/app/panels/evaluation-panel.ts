@@ -1,0 +1,62 @@
+// <evaluation-panel>: held-out accuracy per iteration and the cluster × iteration heat map.
+import { LitElement, html } from 'lit';
+import type { EvaluationData } from '../panel-data.ts';
+import { accuracySpec, heatMapSpec, percent } from '../charts/specs.ts';
+import { explanation } from '../explanations.ts';
+import { panelStyles } from './panel-styles.ts';
+import '../charts/lab-chart.ts';
+
+export class EvaluationPanel extends LitElement {
+  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
+  declare data: EvaluationData | null;
+  declare filled: boolean;
+
+  constructor() {
+    super();
+    this.data = null;
+    this.filled = false;
+  }
+
+  static override styles = panelStyles;
+
+  override willUpdate(): void {
+    this.filled = this.data !== null && this.data.iterations.length > 0;
+  }
+
+  override render() {
+    const d = this.data;
+    return html`
+      <h2>Evaluation</h2>
+      <p class="explain">${explanation('evaluation')}</p>
+      ${d && d.iterations.length > 0 ? html`
+        <p class="caption stat">${verdict(d)}</p>
+        <div class="figures">
+          <div class="figure"><h3>Held-out accuracy</h3>
+            <lab-chart .config=${accuracySpec(d)} label=${`Line chart of held-out accuracy: ${d.iterations.map((i) => `iteration ${i.iteration} ${percent(i.accuracy)}`).join(', ')}`}></lab-chart></div>
+          <div class="figure"><h3>Accuracy per cluster and iteration</h3>
+            <lab-chart .config=${heatMapSpec(d)} .height=${Math.max(220, 26 * d.clusters.length + 80)}
+              label="Heat map of held-out accuracy per cluster (rows) and iteration (columns); dark is low, yellow is high"></lab-chart>
+            <p class="caption">Colour: dark purple 0% → yellow 100% (viridis).</p></div>
+        </div>`
+        : html`<p class="empty">Waiting for the first evaluation.</p>`}
+    `;
+  }
+}
+
+/** One sentence: where accuracy started, where it is, and against random sampling when known. */
+function verdict(d: EvaluationData): string {
+  const first = d.iterations[0];
+  const last = d.iterations.at(-1)!;
+  let text = `Iteration ${first.iteration}: ${percent(first.accuracy)}`;
+  if (last !== first) text += ` → iteration ${last.iteration}: ${percent(last.accuracy)} (${signed((last.accuracy - first.accuracy) * 100)} points)`;
+  const base = d.baseline?.find((b) => b.iteration === last.iteration);
+  if (base) text += `; random sampling: ${percent(base.accuracy)} (${signed((last.accuracy - base.accuracy) * 100)} points)`;
+  return `${text}.`;
+}
+
+const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
+
+customElements.define('evaluation-panel', EvaluationPanel);
+declare global {
+  interface HTMLElementTagNameMap { 'evaluation-panel': EvaluationPanel }
+}
