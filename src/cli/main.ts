@@ -1,5 +1,7 @@
 // sai-dpo: the lab's command line. Each command lives in src/cli/commands/<name>.ts and exports
 // `summary` (one line for --help), `usage` (its own help) and `run(args): Promise<number>` (the exit code).
+import { EXIT_CODES, UsageError } from './args.ts';
+
 export interface Command {
   summary: string;
   usage: string;
@@ -19,6 +21,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`sai-dpo ${await version()}\n`);
+    return 0;
+  }
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(await helpText());
     return name ? 0 : 2;
@@ -36,16 +43,29 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    process.stderr.write(`sai-dpo ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    // the exit-code rule (src/cli/args.ts): 2 for a bad command line, 1 for a failed run
+    const usage = error instanceof UsageError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`sai-dpo ${name}: ${message}${usage ? `\n(sai-dpo help ${name} lists the options)` : ''}\n`);
+    return usage ? 2 : 1;
   }
 }
 
 async function helpText(): Promise<string> {
-  const lines = ['usage: sai-dpo <command> [options]   (sai-dpo <command> --help for its options)', '', 'commands:'];
+  const lines = [
+    'usage: sai-dpo <command> [options]   (sai-dpo help <command> for its options; sai-dpo --version)', '', 'commands:',
+  ];
   for (const [name, load] of Object.entries(COMMANDS)) {
     const summary = await load().then((c) => c.summary, () => '(not available)');
     lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
+  lines.push('', EXIT_CODES);
   return lines.join('\n') + '\n';
+}
+
+/** The version in package.json. */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

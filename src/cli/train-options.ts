@@ -1,51 +1,68 @@
-// Options shared by the training commands (dpo-train, sft): optimizer, schedule, batching, seed.
+// What the training commands (dpo-train, sft) share: the loop's options, checked before the model loads,
+// the examples file, and the metrics lines.
+import type { ModelConfig } from '../engine/files/config.ts';
+import type { Tokenizer } from '../engine/files/tokenizer.ts';
+import type { ExampleLimits, Parsed } from '../engine/train/examples.ts';
 import type { LoopOptions } from '../engine/train/loop.ts';
-import { parseScheduleName } from '../engine/train/schedule.ts';
-import { numberOption } from './args.ts';
+import { SCHEDULE_NAMES, type ScheduleName } from '../engine/train/schedule.ts';
+import { UsageError, type OptionValues } from './args.ts';
+import { readInputText } from './files.ts';
 
-export const LOOP_OPTIONS = {
-  lr: { type: 'string' },
-  epochs: { type: 'string' },
-  batch: { type: 'string' },
-  'micro-batch': { type: 'string' },
-  seed: { type: 'string' },
-  schedule: { type: 'string' },
-  warmup: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  'max-grad-norm': { type: 'string' },
-} as const;
+/** The loop's options; `lr`'s default differs per command (LoRA DPO vs full-parameter SFT). */
+export function loopSpecs(defaultLr: number) {
+  return {
+    lr: { kind: 'number', above: 0, default: defaultLr, help: 'peak learning rate' },
+    epochs: { kind: 'integer', min: 1, default: 1, help: 'passes over the data' },
+    batch: { kind: 'integer', min: 1, default: 8, help: 'examples per optimizer step' },
+    'micro-batch': { kind: 'integer', min: 1, help: 'examples per forward/backward pass, <= --batch; gradients accumulate (default: --batch)' },
+    seed: { kind: 'integer', min: 0, default: 1, help: 'shuffling and initialization seed' },
+    schedule: { kind: 'string', choices: SCHEDULE_NAMES, default: 'constant', help: 'learning-rate decay after warm-up' },
+    warmup: { kind: 'integer', min: 0, default: 0, help: 'linear warm-up steps' },
+    'weight-decay': { kind: 'number', min: 0, default: 0, help: 'AdamW decoupled weight decay' },
+    'max-grad-norm': { kind: 'number', min: 0, default: 1, help: 'global gradient-norm clipping, 0 = off' },
+  } as const;
+}
 
-export const LOOP_USAGE = `  --lr X              peak learning rate
-  --epochs N          passes over the data (default 1)
-  --batch N           examples per optimizer step (default 8)
-  --micro-batch N     examples per forward/backward pass; gradients accumulate (default: --batch)
-  --seed N            shuffling and initialization seed (default 1)
-  --schedule NAME     constant | linear | cosine (default constant)
-  --warmup N          linear warm-up steps (default 0)
-  --weight-decay X    AdamW decoupled weight decay (default 0)
-  --max-grad-norm X   global gradient-norm clipping, 0 = off (default 1)`;
+export type LoopSpecs = ReturnType<typeof loopSpecs>;
 
-export function loopOptions(values: Record<string, unknown>, defaultLr: number): LoopOptions {
-  const batch = numberOption(values, 'batch', 8);
-  const options: LoopOptions = {
-    lr: numberOption(values, 'lr', defaultLr),
-    epochs: numberOption(values, 'epochs', 1),
-    batch,
-    microBatch: numberOption(values, 'micro-batch', batch),
-    seed: numberOption(values, 'seed', 1),
-    schedule: parseScheduleName(typeof values.schedule === 'string' ? values.schedule : 'constant'),
-    warmupSteps: numberOption(values, 'warmup', 0),
-    weightDecay: numberOption(values, 'weight-decay', 0),
-    maxGradNorm: numberOption(values, 'max-grad-norm', 1),
+export function loopOptions(values: OptionValues<LoopSpecs>): LoopOptions {
+  const microBatch = values['micro-batch'] ?? values.batch;
+  if (microBatch > values.batch) throw new UsageError(`--micro-batch must be <= --batch (${values.batch}), got ${microBatch}`);
+  return {
+    lr: values.lr,
+    epochs: values.epochs,
+    batch: values.batch,
+    microBatch,
+    seed: values.seed,
+    schedule: values.schedule as ScheduleName,
+    warmupSteps: values.warmup,
+    weightDecay: values['weight-decay'],
+    maxGradNorm: values['max-grad-norm'],
   };
-  for (const k of ['epochs', 'batch', 'microBatch', 'seed'] as const) {
-    if (!Number.isInteger(options[k]) || options[k] < (k === 'seed' ? 0 : 1)) throw new Error(`--${k === 'microBatch' ? 'micro-batch' : k} must be a ${k === 'seed' ? 'non-negative' : 'positive'} integer, got ${options[k]}`);
-  }
-  return options;
+}
+
+/**
+ * Reads a JSONL file of training examples checked against the model (tokenizer, context, vocabulary);
+ * bad lines are reported on stderr with their 1-based numbers and skipped; no usable line is an error.
+ */
+export async function readExamples<T>(
+  file: string, parse: (text: string, limits: ExampleLimits) => Parsed<T>, tokenizer: Tokenizer, config: ModelConfig,
+): Promise<{ items: T[]; skipped: number }> {
+  const { items, errors } = parse(await readInputText(file), { tokenizer, maxTokens: config.maxPositionEmbeddings, vocabSize: config.vocabSize });
+  for (const e of errors) process.stderr.write(`${file}: line ${e.line}: ${e.reason} (skipped)\n`);
+  if (items.length === 0) throw new Error(`${file}: no usable lines`);
+  return { items, skipped: errors.length };
+}
+
+/** The exit code of a training run that finished: 1 when input lines were skipped (see args.ts). */
+export function trainingExitCode(skipped: number, file: string): number {
+  if (skipped === 0) return 0;
+  process.stderr.write(`${file}: ${skipped} line${skipped === 1 ? '' : 's'} skipped (exit code 1)\n`);
+  return 1;
 }
 
 /** One JSON line of metrics for a step; numbers rounded to 6 significant digits, NaN as null. */
-export function metricsLine(m: Record<string, number | boolean>): string {
+export function metricsLine(m: Record<string, number | boolean | null>): string {
   const out: Record<string, number | boolean | null> = {};
   for (const [k, v] of Object.entries(m)) out[k] = typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : null) : v;
   return JSON.stringify(out);

@@ -61,7 +61,7 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const tensors = readCheckpoint(source, (p) => report({ phase: 'weights', file: p.file, loaded: p.loaded, total: p.total }), { config });
 
   const backend = device === 'cpu'
-    ? await cpuBackend(config, tensors, lora)
+    ? await cpuBackend(config, tensors, lora, dtype)
     : await (await import('./gpu-backend.ts')).gpuBackend(config, tensors, lora, { dtype, runtime: options.runtime });
   report({ phase: 'ready', loaded: 1, total: 1 });
   return makeModel(config, tokenizer, eos, backend);
@@ -77,7 +77,14 @@ function makeModel(config: ModelConfig, tokenizer: Tokenizer, eos: number[], bac
       const ids = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p, { addSpecialTokens: false }) : p));
       return generateBatch({ decoder: backend.decoder, eosTokenIds: eos, decode }, ids, options, onStep);
     },
-    logprobs: (items) => backend.logprobs(items),
+    logprobs: (items) => {
+      // the last response token is predicted, never read: P + R − 1 positions (the same check on every device)
+      items.forEach((it, i) => {
+        const positions = it.promptIds.length + it.responseIds.length - 1;
+        if (positions > config.maxPositionEmbeddings) throw new Error(`logprobs item ${i}: a prompt + response of ${positions + 1} tokens exceeds the model's ${config.maxPositionEmbeddings} positions`);
+      });
+      return backend.logprobs(items);
+    },
     dispose: () => backend.dispose(),
   };
 }

@@ -2,7 +2,8 @@
 // get_{constant,linear,cosine}_schedule_with_warmup, except that warm-up starts at lr/warmup rather than 0
 // (so no step is spent with a zero learning rate).
 
-export type ScheduleName = 'constant' | 'linear' | 'cosine';
+export const SCHEDULE_NAMES = ['constant', 'linear', 'cosine'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
 export interface Schedule {
   name: ScheduleName;
@@ -21,9 +22,4 @@ export function learningRate(s: Schedule, step: number): number {
   const progress = Math.min(1, (step - s.warmupSteps) / decaySteps);
   if (s.name === 'linear') return s.lr * (1 - progress);
   return s.lr * 0.5 * (1 + Math.cos(Math.PI * progress));
-}
-
-export function parseScheduleName(name: string): ScheduleName {
-  if (name === 'constant' || name === 'linear' || name === 'cosine') return name;
-  throw new Error(`unknown learning-rate schedule "${name}" (use constant, linear or cosine)`);
 }

@@ -49,7 +49,7 @@ describe('sai-dpo import', () => {
     writeFileSync(input, gzipSync(text));
     const out = join(dir, 'upload-pool.jsonl');
     const r = cli('--input', input, '--out', out);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1); // loaded, but some elements were skipped
     const summary = JSON.parse(r.stdout.trim());
     expect(summary.layout).toBe('json-array');
     expect(summary.counts).toEqual({ records: 4, loaded: 2, skipped: 2, warnings: 0 });
@@ -63,7 +63,7 @@ describe('sai-dpo import', () => {
     expect(r.stderr).toMatch(/skipped line 12: missing field "problem"/);
   });
 
-  it('exits 1 with a clear report for an empty or binary file, and writes an empty pool', () => {
+  it('exits 1 with a clear report for an empty or binary file, and writes no pool', () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
     const binary = join(dir, 'image.png');
@@ -77,7 +77,7 @@ describe('sai-dpo import', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(reason);
       expect(r.stderr).toMatch(/no problem could be loaded/);
-      expect(readFileSync(out, 'utf8')).toBe('');
+      expect(() => readFileSync(out, 'utf8')).toThrow(/ENOENT/);
     }
   });
 
@@ -91,9 +91,9 @@ describe('sai-dpo import', () => {
   });
 
   it('explains bad options', () => {
-    expect(cli('--out', join(dir, 'x.jsonl'))).toMatchObject({ code: 1, stderr: expect.stringMatching(/give exactly one of --input FILE or --bundled NAME/) });
+    expect(cli('--out', join(dir, 'x.jsonl'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/give exactly one of --input FILE or --bundled NAME/) });
     expect(cli('--input', join(dir, 'missing.jsonl'), '--out', join(dir, 'x.jsonl'))).toMatchObject({ code: 1, stderr: expect.stringMatching(/missing\.jsonl: no such file/) });
-    expect(cli('--input', join(dir, 'empty.jsonl'), '--out', join(dir, 'x.jsonl'), '--format', 'csv')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--format must be one of auto, gsm8k, math, jsonl/) });
-    expect(cli('--input', join(dir, 'empty.jsonl'), '--out', join(dir, 'x.jsonl'), '--fields', 'questn=q')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--fields: unknown role "questn"/) });
+    expect(cli('--input', join(dir, 'empty.jsonl'), '--out', join(dir, 'x.jsonl'), '--format', 'csv')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--format must be one of auto, gsm8k, math, jsonl/) });
+    expect(cli('--input', join(dir, 'empty.jsonl'), '--out', join(dir, 'x.jsonl'), '--fields', 'questn=q')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--fields: unknown role "questn"/) });
   });
 });

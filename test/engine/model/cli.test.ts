@@ -60,7 +60,7 @@ describe('sai-dpo logprobs', () => {
 
   it('names a missing option', async () => {
     const r = await cli(['logprobs', '--model', FIXTURE]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--input is required/);
   });
 });
@@ -101,7 +101,7 @@ describe('sai-dpo generate', () => {
 
   it('rejects a bad option value', async () => {
     const r = await cli(['generate', '--model', FIXTURE, '--prompt', 'x', '--top-p', '2']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--top-p must be in \(0, 1\]/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--top-p must be a number in \(0, 1\]/);
   });
 });

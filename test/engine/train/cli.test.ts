@@ -45,7 +45,8 @@ describe('sai-dpo dpo-grad', () => {
     ];
     writeFileSync(join(dir, 'pairs.jsonl'), bad.join('\n'));
     const r = await cli(['dpo-grad', '--model', FIXTURE, '--adapter', join(FIXTURE, 'adapter'), '--pairs', join(dir, 'pairs.jsonl'), '--out', join(dir, 'out')]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // done, but some lines were bad
+    expect(r.stderr).toMatch(/4 lines skipped/);
     expect(r.stderr).toMatch(/line 2: chosen answer is empty/);
     expect(r.stderr).toMatch(/line 3: .*JSON/);
     expect(r.stderr).toMatch(/line 4: .*longer than the context \(512\)/);
@@ -89,7 +90,7 @@ describe('sai-dpo dpo-train and sft', () => {
     writeFileSync(data, ['{"prompt": "1+1=", "response": "2!"}', '{"prompt": "2+2=", "response": "4!"}', '{"prompt": "", "response": "x"}'].join('\n'));
     const out = temp('sft-out');
     const r = await cli(['sft', '--model', start, '--data', data, '--out', out, '--epochs', '20', '--batch', '2', '--lr', '0.01']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // trained and saved, but line 3 was skipped
     expect(r.stderr).toMatch(/no weights: starting from random weights \(seed 1\)/);
     expect(r.stderr).toMatch(/line 3: prompt is empty/);
     const steps = jsonLines(r.stdout);

@@ -1,0 +1,118 @@
+// Every command with bad input, as a user would run it: nothing lost, one output line per input line,
+// one exit-code rule (0 done, 1 failed or bad lines, 2 bad command line), 1-based line numbers.
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, jsonLines, ROOT } from '../../helpers/cli.ts';
+
+const FIXTURE = join(ROOT, 'test/fixtures/torch-reference/qwen2-fixture-f32');
+const temp = (name: string) => mkdtemp(join(tmpdir(), `${name}-`));
+
+describe('sai-dpo import with input that does not load', () => {
+  it('leaves an existing --out file as it was and creates no empty file', async () => {
+    const dir = await temp('import-keep');
+    const pool = join(dir, 'pool.jsonl');
+    await writeFile(pool, '{"id": "kept/0", "question": "1+1?", "answer": "2"}\n');
+    await writeFile(join(dir, 'empty.jsonl'), '');
+    await writeFile(join(dir, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+    await writeFile(join(dir, 'utf16.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"question": "1+1?", "answer": "2"}\n', 'utf16le')]));
+    for (const [file, reason] of [['empty.jsonl', /the file is empty/], ['image.png', /looks binary/], ['utf16.jsonl', /UTF-16/]] as const) {
+      const r = await cli(['import', '--input', join(dir, file), '--out', pool]);
+      expect(r.code, file).toBe(1);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stderr).toMatch(/no problem could be loaded/);
+      expect(await readFile(pool, 'utf8')).toBe('{"id": "kept/0", "question": "1+1?", "answer": "2"}\n');
+      const fresh = join(dir, `${file}.pool.jsonl`);
+      expect((await cli(['import', '--input', join(dir, file), '--out', fresh])).code).toBe(1);
+      await expect(readFile(fresh)).rejects.toThrow(/ENOENT/);
+    }
+    expect((await readdir(dir)).sort()).toEqual(['empty.jsonl', 'image.png', 'pool.jsonl', 'utf16.jsonl']);
+  });
+});
+
+describe('sai-dpo logprobs, line for line', () => {
+  it('prints one line per input line: blank and bad lines become errors in place, numbered from 1; a BOM is fine', async () => {
+    const dir = await temp('lp-lines');
+    const input = join(dir, 'in.jsonl');
+    const good = '{"prompt_ids":[4,19],"response_ids":[41,7]}';
+    await writeFile(input, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([good, '', good, '   ', '[1]', good].join('\r\n') + '\r\n')]));
+    const r = await cli(['logprobs', '--model', FIXTURE, '--input', input, '--device', 'cpu']);
+    expect(r.code).toBe(1);
+    const out = jsonLines(r.stdout);
+    expect(out.map((o) => ('error' in o ? o.error : 'ok'))).toEqual(['ok', 'line 2: empty line', 'ok', 'line 4: empty line', 'line 5: expected a JSON object', 'ok']);
+    expect(out[0]).toEqual(out[2]);
+  });
+
+  it('refuses invalid UTF-8 and binary input with the line, before loading the model', async () => {
+    const dir = await temp('lp-bytes');
+    const latin1 = join(dir, 'latin1.jsonl');
+    await writeFile(latin1, Buffer.concat([Buffer.from('{"prompt":"a","response":"b"}\n{"prompt":"caf'), Buffer.from([0xe9]), Buffer.from('","response":"b"}\n')]));
+    const r = await cli(['logprobs', '--model', join(dir, 'no-model'), '--input', latin1]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/latin1\.jsonl: line 2: invalid UTF-8/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('applies --dtype and the context check on the CPU too', async () => {
+    const dir = await temp('lp-cpu');
+    const input = join(dir, 'in.jsonl');
+    const long = JSON.stringify({ prompt_ids: new Array(300).fill(4), response_ids: new Array(300).fill(5) });
+    await writeFile(input, ['{"prompt_ids":[4,19,20,21],"response_ids":[41,7,8,9]}', long].join('\n') + '\n');
+    const score = async (device: string, dtype: string) => {
+      const r = await cli(['logprobs', '--model', FIXTURE, '--input', input, '--device', device, '--dtype', dtype]);
+      expect(r.code).toBe(1);
+      const [first, second] = jsonLines(r.stdout);
+      expect(second.error).toMatch(/^line 2: prompt \+ response is 600 tokens, longer than the model's 512 positions/);
+      return first.logprob as number;
+    };
+    const f32 = await score('cpu', 'f32');
+    const q4cpu = await score('cpu', 'q4');
+    const q4gpu = await score('gpu', 'q4');
+    expect(q4cpu).not.toBe(f32);
+    expect(Math.abs(q4cpu - q4gpu) / Math.abs(q4gpu)).toBeLessThan(1e-5); // the same dequantized weights
+    expect(Math.abs(q4cpu - f32) / Math.abs(f32)).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('options are checked before anything is read or loaded', () => {
+  it('exits 2 naming the option as the user typed it', async () => {
+    const cases: [string[], RegExp][] = [
+      [['generate', '--model', FIXTURE, '--prompt', 'x', '--temperature', '-1'], /--temperature must be a number >= 0, got -1/],
+      [['generate', '--model', FIXTURE, '--prompt', 'x', '--top-p', '2'], /--top-p must be a number in \(0, 1\], got 2/],
+      [['dpo-train', '--model', FIXTURE, '--pairs', 'p', '--out', 'o', '--beta', '0'], /--beta must be a number > 0, got 0/],
+      [['dpo-train', '--model', FIXTURE, '--pairs', 'p', '--out', 'o', '--label-smoothing', '0.7'], /--label-smoothing must be a number in \[0, 0\.5\), got 0\.7/],
+      [['dpo-train', '--model', FIXTURE, '--pairs', 'p', '--out', 'o', '--alpha', '0'], /--alpha must be a number > 0, got 0/],
+      [['sft', '--model', FIXTURE, '--data', 'd', '--out', 'o', '--batch', '2', '--micro-batch', '3'], /--micro-batch must be <= --batch \(2\), got 3/],
+      [['sft', '--model', FIXTURE, '--data', 'd', '--out', 'o', '--warmup', '-1'], /--warmup must be a whole number >= 0, got -1/],
+      [['logprobs', '--model', FIXTURE], /--input is required/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/ambiguous|Error:|at /);
+    }
+  });
+
+  it('a training command whose --out cannot be written fails before the first step', async () => {
+    const dir = await temp('sft-out');
+    await writeFile(join(dir, 'a-file'), 'x');
+    const r = await cli(['sft', '--model', FIXTURE, '--data', join(dir, 'missing.jsonl'), '--out', join(dir, 'a-file', 'model')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out .*a-file\/model: cannot write there/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--help shows every default; --version; help CMD', async () => {
+    const help = await cli(['help', 'dpo-train']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--lr X +peak learning rate \(> 0; default 5e-5\)/);
+    expect(help.stdout).toMatch(/--beta X +DPO beta \(> 0; default 0\.1\)/);
+    expect((await cli(['sft', '--help'])).stdout).toMatch(/--lr X +peak learning rate \(> 0; default 0\.001\)/);
+    const version = await cli(['--version']);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    expect(version).toMatchObject({ code: 0, stdout: `sai-dpo ${pkg.version}\n` });
+    expect((await cli(['--help'])).stdout).toMatch(/exit codes: 0 done/);
+  });
+});
