@@ -190,3 +190,8 @@ export function requireOption(values: Record<string, unknown>, name: string): st
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
+
+/** A warning for the user, on stderr. */
+export function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}

@@ -8,7 +8,7 @@ import type { Dtype } from '../../engine/model/options.ts';
 import { accumulateDpoGradients, referenceLogps } from '../../engine/train/dpo.ts';
 import { parseDpoPairs } from '../../engine/train/examples.ts';
 import { loadTrainable } from '../../engine/train/load.ts';
-import { DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine } from '../args.ts';
+import { DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine, warn } from '../args.ts';
 import { checkOutputFolder, writeFolder } from '../files.ts';
 import { readExamples, trainingExitCode } from '../train-options.ts';
 
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   const source = nodeSource(modelDir);
   const config = parseConfig(await source.readText('config.json'));
   const adapter = await readPeftAdapter(nodeSource(resolve(values.adapter)), config);
-  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: values.dtype as Dtype, adapter });
+  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: values.dtype as Dtype, adapter, onWarning: warn });
   try {
     const { items: pairs, skipped } = await readExamples(values.pairs, parseDpoPairs, tokenizer, config);
     const microBatch = values['micro-batch'];

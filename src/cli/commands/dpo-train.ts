@@ -10,7 +10,7 @@ import { initLora, parseTargets } from '../../engine/train/lora-init.ts';
 import { loadTrainable } from '../../engine/train/load.ts';
 import { runTrainingLoop } from '../../engine/train/loop.ts';
 import { readAdapter } from '../../engine/train/weights-io.ts';
-import { DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine, UsageError } from '../args.ts';
+import { DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine, UsageError, warn } from '../args.ts';
 import { checkOutputFolder, writeFolder } from '../files.ts';
 import { loopOptions, loopSpecs, metricsLine, readExamples, trainingExitCode } from '../train-options.ts';
 
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
   const config = parseConfig(await source.readText('config.json'));
   const loraConfig = { r: values.rank, alpha: values.alpha, targetModules, dropout: values['lora-dropout'] };
   const adapter = initLora(config, loraConfig, loop.seed);
-  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: values.dtype as Dtype, adapter, seed: loop.seed });
+  const { model, tokenizer } = await loadTrainable(source, { mode: 'lora', dtype: values.dtype as Dtype, adapter, seed: loop.seed, onWarning: warn });
   try {
     const { items: pairs, skipped } = await readExamples(values.pairs, parseDpoPairs, tokenizer, config);
     const reference = await referenceLogps(model, pairs, loop.microBatch);

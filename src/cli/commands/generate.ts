@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { nodeSource } from '../../engine/files/source.ts';
 import { loadModel } from '../../engine/model/index.ts';
 import type { Device, Dtype } from '../../engine/model/options.ts';
-import { ADAPTER_SPEC, DEVICE_SPEC, DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine } from '../args.ts';
+import { ADAPTER_SPEC, DEVICE_SPEC, DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine, warn } from '../args.ts';
 
 export const summary = 'sample completions of a prompt with the model (batched, seeded)';
 
@@ -35,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
     device: values.device as Device,
     dtype: values.dtype as Dtype,
     adapter: values.adapter ? nodeSource(resolve(values.adapter)) : undefined,
+    onWarning: warn,
   });
   try {
     const options = { n: values.n, maxNewTokens: values['max-tokens'], temperature: values.temperature, topP: values['top-p'], seed: values.seed, stop: values.stop };

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { nodeSource } from '../../engine/files/source.ts';
 import { loadModel, type LanguageModel } from '../../engine/model/index.ts';
 import type { Device, Dtype } from '../../engine/model/options.ts';
-import { ADAPTER_SPEC, DEVICE_SPEC, DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine } from '../args.ts';
+import { ADAPTER_SPEC, DEVICE_SPEC, DTYPE_SPEC, MODEL_SPEC, optionsHelp, parseCommandLine, warn } from '../args.ts';
 import { parseJsonObjectLine, readInputText, splitLines } from '../files.ts';
 
 export const summary = 'log-probabilities of responses given prompts (teacher forcing), JSONL in and out';
@@ -40,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
     device: values.device as Device,
     dtype: values.dtype as Dtype,
     adapter: values.adapter ? nodeSource(resolve(values.adapter)) : undefined,
+    onWarning: warn,
   });
   try {
     const parsed = lines.map((l) => parseLine(l.text, l.line, model));

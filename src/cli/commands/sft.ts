@@ -7,7 +7,7 @@ import { loadTrainable } from '../../engine/train/load.ts';
 import { runTrainingLoop } from '../../engine/train/loop.ts';
 import { accumulateSftGradients } from '../../engine/train/sft.ts';
 import { modelFolderFiles, readFullWeights } from '../../engine/train/weights-io.ts';
-import { MODEL_SPEC, optionsHelp, parseCommandLine } from '../args.ts';
+import { MODEL_SPEC, optionsHelp, parseCommandLine, warn } from '../args.ts';
 import { checkOutputFolder, writeFolder } from '../files.ts';
 import { loopOptions, loopSpecs, metricsLine, readExamples, trainingExitCode } from '../train-options.ts';
 
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   const modelDir = resolve(values.model);
   await checkOutputFolder(values.out);
   const source = nodeSource(modelDir);
-  const { model, config, tokenizer, randomInit } = await loadTrainable(source, { mode: 'full', randomInitSeed: loop.seed });
+  const { model, config, tokenizer, randomInit } = await loadTrainable(source, { mode: 'full', randomInitSeed: loop.seed, onWarning: warn });
   try {
     if (randomInit) process.stderr.write(`${modelDir} has no weights: starting from random weights (seed ${loop.seed})\n`);
     const { items, skipped } = await readExamples(values.data, parseSftExamples, tokenizer, config);

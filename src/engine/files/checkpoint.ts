@@ -28,6 +28,8 @@ export interface CheckpointProgress {
 export interface ReadCheckpointOptions {
   /** When given, names and shapes are checked against the model before any tensor is yielded from a file. */
   config?: ModelConfig;
+  /** Told about tensors that are dropped because the model has no use for them (see unusedTensors). */
+  onWarning?: (message: string) => void;
 }
 
 /** The checkpoint's layout: the files to read and, when sharded, which file holds each tensor. */
@@ -66,22 +68,50 @@ export async function* readCheckpoint(
   options: ReadCheckpointOptions = {},
 ): AsyncGenerator<CheckpointTensor> {
   const layout = await checkpointLayout(source);
-  const expected = options.config ? expectedWeightShapes(options.config) : null;
-  if (expected && layout.weightMap) throwIfMissing(expected, new Set(layout.weightMap.keys()), INDEX_FILE);
+  const config = options.config;
+  const expected = config ? expectedWeightShapes(config) : null;
+  if (config && expected && layout.weightMap) {
+    throwIfMissing(expected, new Set(layout.weightMap.keys()), INDEX_FILE);
+    checkUnused(config, expected, [...layout.weightMap.keys()], INDEX_FILE, options.onWarning);
+  }
   for (const file of layout.files) {
     const bytes = await source.read(file, (loaded, total) => onProgress?.({ file, loaded, total }));
     const weights = SafetensorsFile.parse(bytes, file);
     if (layout.weightMap) checkShardMatchesIndex(weights, layout.weightMap, file);
-    if (expected) {
-      if (!layout.weightMap) throwIfMissing(expected, new Set(weights.tensors.keys()), file);
+    if (config && expected) {
+      if (!layout.weightMap) {
+        throwIfMissing(expected, new Set(weights.tensors.keys()), file);
+        checkUnused(config, expected, [...weights.tensors.values()].filter((t) => FLOAT_DTYPES.includes(t.dtype)).map((t) => t.name), file, options.onWarning);
+      }
       throwIfMisshapen(expected, weights, file);
     }
     for (const info of weights.tensors.values()) {
-      // Non-float extras (e.g. integer buffers some exporters save) are not weights: skip them.
-      if (expected && !expected.has(info.name) && !FLOAT_DTYPES.includes(info.dtype)) continue;
+      // With a config only the model's own tensors are yielded (checkUnused has refused or reported the rest).
+      if (expected && !expected.has(info.name)) continue;
       yield { name: info.name, shape: info.shape, dtype: info.dtype, data: weights.f32(info.name) };
     }
   }
+}
+
+/** Tensors a checkpoint may carry that the model has no use for: rotary caches of older exports. */
+const HARMLESS_EXTRA = /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/;
+
+/**
+ * Float tensors the config does not use are an error naming them (e.g. a config with fewer layers than the
+ * weights, which would otherwise train and save a truncated model). Rotary caches and, with tied embeddings,
+ * an lm_head.weight copy are dropped with a warning instead: Hugging Face ignores them too.
+ */
+function checkUnused(config: ModelConfig, expected: Map<string, number[]>, names: string[], fileName: string, onWarning?: (m: string) => void): void {
+  const ignored: string[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    if (expected.has(name)) continue;
+    if (HARMLESS_EXTRA.test(name)) ignored.push(name);
+    else if (name === 'lm_head.weight' && config.tieWordEmbeddings) ignored.push(`${name} (tied to model.embed_tokens.weight)`);
+    else problems.push(`tensor ${name} is not used by the model (config.json: ${config.numLayers} layers)`);
+  }
+  throwProblems(problems, fileName);
+  if (ignored.length > 0) onWarning?.(`${fileName}: ignoring tensors the model does not use: ${ignored.join(', ')}`);
 }
 
 /** Throws unless every tensor the model needs is present with the right shape and a float dtype. */

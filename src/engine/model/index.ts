@@ -20,6 +20,8 @@ export interface LoadOptions {
   adapter?: ModelSource;
   onProgress?: (p: LoadProgress) => void;
   runtime?: Runtime;
+  /** Told about checkpoint tensors dropped because the model has no use for them (rotary caches, ...). */
+  onWarning?: (message: string) => void;
 }
 
 export interface LoadProgress {
@@ -58,7 +60,7 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   report({ phase: 'tokenizer', file: 'tokenizer.json', loaded: 1, total: 1 });
   const eos = [...new Set([...config.eosTokenIds, ...(genConfig?.eosTokenIds ?? []), ...tokenizer.eosTokenIds])];
   const lora = options.adapter ? await readPeftAdapter(options.adapter, config) : undefined;
-  const tensors = readCheckpoint(source, (p) => report({ phase: 'weights', file: p.file, loaded: p.loaded, total: p.total }), { config });
+  const tensors = readCheckpoint(source, (p) => report({ phase: 'weights', file: p.file, loaded: p.loaded, total: p.total }), { config, onWarning: options.onWarning });
 
   const backend = device === 'cpu'
     ? await cpuBackend(config, tensors, lora, dtype)

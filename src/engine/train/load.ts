@@ -23,6 +23,8 @@ export interface LoadTrainableOptions {
   /** when the folder has no weights: initialize them randomly with this seed (else it is an error) */
   randomInitSeed?: number;
   runtime?: Runtime;
+  /** Told about checkpoint tensors dropped because the model has no use for them. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LoadedTrainable {
@@ -40,7 +42,7 @@ export async function loadTrainable(source: ModelSource, options: LoadTrainableO
   if (options.mode === 'full' && options.dtype && options.dtype !== 'f32') throw new Error(`full-parameter training needs f32 weights, not ${options.dtype}`);
   const hasWeights = (await source.has(SINGLE_FILE)) || (await source.has(INDEX_FILE));
   if (!hasWeights && options.randomInitSeed === undefined) throw new Error(`${source.name}: no ${SINGLE_FILE} or ${INDEX_FILE}`);
-  const tensors = hasWeights ? readCheckpoint(source, undefined, { config }) : randomWeights(config, options.randomInitSeed!);
+  const tensors = hasWeights ? readCheckpoint(source, undefined, { config, onWarning: options.onWarning }) : randomWeights(config, options.randomInitSeed!);
   const rt = options.runtime ?? new Runtime(await acquireGpu());
   const weights = await uploadCheckpoint(rt, config, dtype, tensors);
   if (options.adapter) attachLora(rt, config, weights, options.adapter);

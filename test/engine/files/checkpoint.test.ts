@@ -120,6 +120,27 @@ describe('checkpoint bad input', () => {
     );
   });
 
+  it('tensors the config does not use (a config with fewer layers than the weights) are an error naming them', async () => {
+    const w = weights();
+    const extra = { ...w, 'model.layers.1.mlp.down_proj.weight': w['model.layers.0.mlp.down_proj.weight'], 'model.layers.1.input_layernorm.weight': w['model.norm.weight'] };
+    await expect(collect(folder({ 'model.safetensors': writeSafetensors(extra) }), { config })).rejects.toThrow(
+      'model.safetensors: tensor model.layers.1.mlp.down_proj.weight is not used by the model (config.json: 1 layers); ' +
+      'tensor model.layers.1.input_layernorm.weight is not used by the model (config.json: 1 layers)',
+    );
+    const index = { weight_map: Object.fromEntries(Object.keys(extra).map((n) => [n, 'model-1.safetensors'])) };
+    await expect(collect(folder({ 'model.safetensors.index.json': JSON.stringify(index), 'model-1.safetensors': writeSafetensors(extra) }), { config }))
+      .rejects.toThrow(/^model\.safetensors\.index\.json: tensor model\.layers\.1\.mlp\.down_proj\.weight is not used/);
+  });
+
+  it('rotary caches and a tied duplicate of lm_head are dropped with a warning that names them', async () => {
+    const w = weights();
+    const extra = { ...w, 'model.layers.0.self_attn.rotary_emb.inv_freq': { shape: [2], data: new Float32Array(2) }, 'lm_head.weight': w['model.embed_tokens.weight'] };
+    const warnings: string[] = [];
+    const read = await collect(folder({ 'model.safetensors': writeSafetensors(extra) }), { config, onWarning: (m) => warnings.push(m) });
+    expect(read.map((t) => t.name).sort()).toEqual(Object.keys(w).sort());
+    expect(warnings).toEqual(['model.safetensors: ignoring tensors the model does not use: model.layers.0.self_attn.rotary_emb.inv_freq, lm_head.weight (tied to model.embed_tokens.weight)']);
+  });
+
   it('an untied model without lm_head', () => {
     const untied = { ...config, tieWordEmbeddings: false };
     const shapes = new Map(Object.entries(weights()).map(([k, v]) => [k, v.shape]));
