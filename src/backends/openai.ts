@@ -72,6 +72,10 @@ export class OpenAICompletionsBackend implements GenerationBackend {
     return this.model;
   }
 
+  get endpoint(): string {
+    return this.options.endpoint;
+  }
+
   /** Answers come from `model` from now on (after an external trainer's new checkpoint is served); cached answers of the old model stay apart. */
   setModel(model: string): void {
     if (!model) throw new Error('setModel: empty model name');
