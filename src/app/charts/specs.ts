@@ -51,7 +51,8 @@ export function knowledgeMapSpec(data: KnowledgeMapData): ChartConfiguration<'sc
         legend: { position: 'right', labels: { usePointStyle: true, boxWidth: 10 } },
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'scatter'>[]) => shorten((items[0]?.raw as MapPoint | undefined)?.question ?? '', 90),
+            // a canvas tooltip cannot typeset: show the TeX without its $ delimiters
+            title: (items: TooltipItem<'scatter'>[]) => shorten(((items[0]?.raw as MapPoint | undefined)?.question ?? '').replace(/\$/g, ''), 90),
             label: (item: TooltipItem<'scatter'>) => describePoint(item.raw as MapPoint, data),
           },
         },
@@ -86,7 +87,7 @@ export function probeClusterSpec(data: ProbeData): ChartConfiguration<'bar'> {
       }],
     },
     options: {
-      scales: { y: percentAxis('pass rate (share of K answers right)'), x: { title: { display: true, text: 'cluster' } } },
+      scales: { y: percentAxis('pass rate'), x: { title: { display: true, text: 'cluster' } } },
       plugins: {
         legend: { display: false },
         tooltip: { callbacks: { label: (item: TooltipItem<'bar'>) => `${percent(item.raw as number)} over ${data.perCluster[item.dataIndex].probed} probed problems` } },
@@ -182,16 +183,16 @@ export function accuracySpec(data: EvaluationData): ChartConfiguration<'line'> {
   };
 }
 
-interface HeatCell { x: number; y: number; v: number | null }
+interface HeatCell { x: string; y: string; v: number | null }
 
 /** Cluster × iteration accuracy as a heat map (viridis: dark = low, yellow = high). */
 export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> {
+  const columns = data.iterations.map((it) => `iter ${it.iteration}`);
+  const rows = data.clusters.map((c) => `${c.cluster + 1}: ${shorten(c.label, 16)}`);
   const cells: HeatCell[] = [];
   data.iterations.forEach((it, column) => {
-    data.clusters.forEach((_, row) => cells.push({ x: column, y: row, v: it.perCluster[row] ?? null }));
+    rows.forEach((row, r) => cells.push({ x: columns[column], y: row, v: it.perCluster[r] ?? null }));
   });
-  const columns = Math.max(1, data.iterations.length);
-  const rows = Math.max(1, data.clusters.length);
   return {
     type: 'matrix',
     data: {
@@ -204,14 +205,14 @@ export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> 
         },
         borderColor: '#fff',
         borderWidth: 1,
-        width: ({ chart }: { chart: { chartArea?: { width: number } } }) => (chart.chartArea?.width ?? 100) / columns - 1,
-        height: ({ chart }: { chart: { chartArea?: { height: number } } }) => (chart.chartArea?.height ?? 100) / rows - 1,
+        width: ({ chart }: { chart: { chartArea?: { width: number } } }) => (chart.chartArea?.width ?? 100) / Math.max(1, columns.length) - 1,
+        height: ({ chart }: { chart: { chartArea?: { height: number } } }) => (chart.chartArea?.height ?? 100) / Math.max(1, rows.length) - 1,
       }],
     } as never,
     options: {
       scales: {
-        x: { type: 'linear', offset: false, min: -0.5, max: columns - 0.5, ticks: { stepSize: 1, callback: (v: number | string) => `iter ${data.iterations[Number(v)]?.iteration ?? ''}` }, grid: { display: false }, title: { display: true, text: 'iteration' } },
-        y: { type: 'linear', offset: false, min: -0.5, max: rows - 0.5, reverse: true, ticks: { stepSize: 1, callback: (v: number | string) => shorten(data.clusters[Number(v)]?.label ?? '', 16) }, grid: { display: false }, title: { display: true, text: 'cluster' } },
+        x: { type: 'category', labels: columns, offset: true, grid: { display: false }, title: { display: true, text: 'iteration' } },
+        y: { type: 'category', labels: rows, offset: true, reverse: true, grid: { display: false }, title: { display: true, text: 'cluster' } },
       },
       plugins: {
         legend: { display: false },
@@ -220,7 +221,7 @@ export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> 
             title: () => '',
             label: (item: TooltipItem<'matrix'>) => {
               const cell = item.raw as HeatCell;
-              return `${data.clusters[cell.y]?.label ?? ''}, iteration ${data.iterations[cell.x]?.iteration}: ${cell.v === null ? 'no held-out problems' : percent(cell.v)}`;
+              return `${cell.y}, ${cell.x}: ${cell.v === null ? 'no held-out problems' : percent(cell.v)}`;
             },
           },
         },

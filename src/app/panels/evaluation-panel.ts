@@ -37,7 +37,15 @@ export class EvaluationPanel extends LitElement {
             <lab-chart .config=${heatMapSpec(d)} .height=${Math.max(220, 26 * d.clusters.length + 80)}
               label="Heat map of held-out accuracy per cluster (rows) and iteration (columns); dark is low, yellow is high"></lab-chart>
             <p class="caption">Colour: dark purple 0% → yellow 100% (viridis).</p></div>
-        </div>`
+        </div>
+        <details><summary>The numbers</summary>
+          <table aria-label="Held-out accuracy per cluster and iteration">
+            <thead><tr><th scope="col">cluster</th>${d.iterations.map((i) => html`<th scope="col">iteration ${i.iteration}</th>`)}</tr></thead>
+            <tbody>
+              ${d.clusters.map((c, r) => html`<tr><th scope="row">${c.label}</th>${d.iterations.map((i) => html`<td>${percent(i.perCluster[r])}</td>`)}</tr>`)}
+              <tr><th scope="row">all</th>${d.iterations.map((i) => html`<td><strong>${percent(i.accuracy)}</strong></td>`)}</tr>
+            </tbody>
+          </table></details>`
         : html`<p class="empty">Waiting for the first evaluation.</p>`}
     `;
   }
