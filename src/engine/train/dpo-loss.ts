@@ -20,6 +20,17 @@ export interface DpoOptions {
   rpoAlpha?: number;
 }
 
+/**
+ * The whole batch a set of pairs belongs to, when the pairs are one micro-batch of it: sums are divided by the
+ * batch's pair count and its chosen-token count, so the micro-batches' losses, derivatives and metrics add up to
+ * exactly those of the whole batch (gradient accumulation gives the same result as one pass).
+ */
+export interface DpoBatchTotals {
+  pairs: number;
+  /** chosen response tokens in the whole batch (the RPO term's normalizer) */
+  chosenTokens: number;
+}
+
 export interface DpoResult {
   /** mean loss over the batch */
   loss: number;
@@ -59,21 +70,21 @@ function checkPair(p: DpoPairLogps, i: number, needTokens: boolean): void {
 }
 
 /**
- * Mean DPO loss over the batch, Rafailov et al. 2023, eq. 7, with h = (πc − rc) − (πr − rr):
+ * DPO loss over the batch (the mean; with `totals`, this micro-batch's share of the whole batch's mean), Rafailov et al. 2023, eq. 7, with h = (πc − rc) − (πr − rr):
  *   ℓ = −(1 − ε)·log σ(βh) − ε·log σ(−βh)      (ε = 0: sigmoid DPO; ε > 0: cDPO, Mitchell 2023)
  *   dℓ/dh = −β·((1 − ε)·σ(−βh) − ε·σ(βh)),  dℓ/dπc = dℓ/dh,  dℓ/dπr = −dℓ/dh
  * With rpoAlpha = α (RPO, Pang et al. 2024) the loss adds α · NLL of the chosen answers, normalized as
  * TRL does: the mean over every chosen token of the batch, α · (−Σ_i πc_i) / Σ_i nc_i, so each πc_i gets
- * an extra −α / Σ nc (times the batch size, undone by the batch mean below).
+ * an extra −α / Σ nc. Σ runs over the whole batch (`totals`), not over one micro-batch.
  */
-export function dpoLoss(pairs: DpoPairLogps[], options: DpoOptions = {}): DpoResult {
+export function dpoLoss(pairs: DpoPairLogps[], options: DpoOptions = {}, totals?: DpoBatchTotals): DpoResult {
   const beta = options.beta ?? 0.1;
   const eps = options.labelSmoothing ?? 0;
   const alpha = options.rpoAlpha ?? 0;
   checkOptions(beta, eps, alpha);
   if (pairs.length === 0) throw new Error('dpoLoss: empty batch');
   pairs.forEach((p, i) => checkPair(p, i, alpha > 0));
-  const n = pairs.length;
+  const n = totals?.pairs ?? pairs.length;
   let loss = 0;
   const dPolicyChosen: number[] = [];
   const dPolicyRejected: number[] = [];
@@ -102,10 +113,10 @@ export function dpoLoss(pairs: DpoPairLogps[], options: DpoOptions = {}): DpoRes
     'logps/rejected': sums.logpsRejected / n,
   };
   if (alpha > 0) {
-    const tokens = pairs.reduce((s, p) => s + p.chosenTokens!, 0);
+    const tokens = totals?.chosenTokens ?? pairs.reduce((s, p) => s + p.chosenTokens!, 0);
     const nll = -pairs.reduce((s, p) => s + p.policyChosen, 0) / tokens;
     loss += alpha * nll;
-    for (let i = 0; i < n; i++) dPolicyChosen[i] -= alpha / tokens;
+    for (let i = 0; i < pairs.length; i++) dPolicyChosen[i] -= alpha / tokens;
     metrics.nll_loss = nll;
   }
   metrics.loss = loss;

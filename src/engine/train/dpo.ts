@@ -85,7 +85,8 @@ export async function accumulateDpoGradients(
   model: TrainableModel, pairs: DpoPair[], reference: ReferenceLogps[], options: DpoOptions & { microBatch: number },
 ): Promise<DpoStepResult> {
   const rt = model.rt;
-  const weighted: Record<string, number> = {};
+  const summed: Record<string, number> = {};
+  const totals = { pairs: pairs.length, chosenTokens: pairs.reduce((s, p) => s + p.chosen.length, 0) };
   let i = 0;
   for (const micro of microBatches(model, pairs, options.microBatch, pairShape)) {
     const { batch, owner } = pairBatch(micro);
@@ -101,18 +102,17 @@ export async function accumulateDpoGradients(
     }));
     let result;
     try {
-      result = dpoLoss(logps, options);
+      result = dpoLoss(logps, options, totals); // this micro-batch's share of the whole batch's loss
     } catch (error) {
       model.releaseTape(tape);
       throw error;
     }
-    const share = micro.length / pairs.length; // the batch loss is the mean over all pairs
-    const g = Float32Array.from(owner, (b) => share * (b % 2 === 0 ? result.dPolicyChosen[b >> 1] : result.dPolicyRejected[b >> 1]));
+    const g = Float32Array.from(owner, (b) => (b % 2 === 0 ? result.dPolicyChosen[b >> 1] : result.dPolicyRejected[b >> 1]));
     const gTensor: Tensor = rt.tensor([g.length], g);
     model.backward(tape, gTensor);
     rt.release(gTensor);
-    for (const [k, v] of Object.entries(result.metrics)) weighted[k] = (weighted[k] ?? 0) + share * v;
+    for (const [k, v] of Object.entries(result.metrics)) summed[k] = (summed[k] ?? 0) + v;
     i += micro.length;
   }
-  return { metrics: weighted };
+  return { metrics: summed };
 }
