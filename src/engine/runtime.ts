@@ -39,7 +39,9 @@ export class Runtime {
   /** uniform arenas of the batch being recorded (more are added when one fills up), reused after each flush */
   private readonly arenas: UniformArena[] = [];
   private arenaIndex = 0;
-  private readonly pool = new Map<number, GPUBuffer[]>();
+  /** free buffers by (bucketed) size, each with the pool generation it was released in */
+  private readonly pool = new Map<number, { buffer: GPUBuffer; generation: number }[]>();
+  private generation = 0;
   /** dispatches recorded since creation, for benchmarks */
   dispatchCount = 0;
 
@@ -112,11 +114,15 @@ export class Runtime {
 
   // ---- buffers and tensors ----
 
-  /** A storage buffer (STORAGE | COPY_SRC | COPY_DST), from the pool when one of the same size is free. */
+  /**
+   * A storage buffer (STORAGE | COPY_SRC | COPY_DST) of at least `bytes`, from the pool when one of its size
+   * bucket is free. Sizes are rounded up to a bucket (see bucketSize), so shapes that differ a little (padded
+   * lengths of successive batches) reuse each other's buffers.
+   */
   buffer(bytes: number): GPUBuffer {
-    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const size = bucketSize(bytes, this.gpu.limits.maxStorageBufferBindingSize);
     const free = this.pool.get(size);
-    if (free && free.length > 0) return free.pop()!;
+    if (free && free.length > 0) return free.pop()!.buffer;
     return this.device.createBuffer({ size, usage: STORAGE });
   }
 
@@ -124,13 +130,34 @@ export class Runtime {
   release(b: GPUBuffer | Tensor): void {
     const buffer = 'buffer' in b && 'shape' in b ? b.buffer : (b as GPUBuffer);
     const list = this.pool.get(buffer.size) ?? [];
-    list.push(buffer);
+    list.push({ buffer, generation: this.generation });
     this.pool.set(buffer.size, list);
+  }
+
+  /** Free buffers held by the pool. */
+  get pooledBuffers(): number {
+    let n = 0;
+    for (const list of this.pool.values()) n += list.length;
+    return n;
+  }
+
+  /**
+   * A step boundary (the training loop calls it after every optimizer step): frees the pooled buffers that
+   * stayed unused since the previous boundary, so a shape that does not come back stops holding memory.
+   */
+  trimIdle(): void {
+    this.generation++;
+    for (const [size, list] of this.pool) {
+      const kept = list.filter((e) => this.generation - e.generation <= 1);
+      for (const e of list) if (this.generation - e.generation > 1) e.buffer.destroy();
+      if (kept.length > 0) this.pool.set(size, kept);
+      else this.pool.delete(size);
+    }
   }
 
   /** Frees every pooled buffer. */
   trimPool(): void {
-    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    for (const list of this.pool.values()) for (const e of list) e.buffer.destroy();
     this.pool.clear();
   }
 
@@ -212,6 +239,18 @@ export class Runtime {
       this.pass = null;
     }
   }
+}
+
+/**
+ * Pool size buckets: 256 bytes at least, then four per octave (1, 1.25, 1.5, 1.75 × 2^k), so at most 25% of a
+ * buffer is slack. A size the binding limit allows is never rounded past it.
+ */
+export function bucketSize(bytes: number, bindingLimit: number): number {
+  const exact = Math.max(16, Math.ceil(bytes / 16) * 16);
+  if (exact <= 256) return 256;
+  const octave = 2 ** Math.floor(Math.log2(exact));
+  const bucket = Math.ceil(exact / (octave / 4)) * (octave / 4);
+  return bucket > bindingLimit && exact <= bindingLimit ? exact : bucket;
 }
 
 function asBinding(b: Binding): GPUBufferBinding {

@@ -87,6 +87,7 @@ export async function runTrainingLoop<T>(
         }
         failures = skipped ? failures + 1 : 0;
         const m: StepMetrics = { ...metrics, step, epoch, learning_rate: lr, grad_norm: gradNorm, skipped };
+        model.rt.trimIdle(); // a step boundary: buffers of shapes this step did not use again are freed
         history.push(m);
         onStep?.(m);
         step++;
