@@ -74,13 +74,11 @@ export function expressionsEqual(a: Node, b: Node): boolean {
   return defined >= MIN_DEFINED_POINTS;
 }
 
-/** Equations are equal when lhs - rhs of one is a nonzero constant multiple of the other's: 2y = 4x + 2 ~ y = 2x + 1. */
-export function equationsEqual([l1, r1]: [string, string], [l2, r2]: [string, string]): boolean {
-  const parts = [l1, r1, l2, r2].map(tryParseExpression);
-  if (parts.some((n) => n === null)) return false;
-  const [a1, b1, a2, b2] = parts as Node[];
-  const f: Node = { k: 'sub', a: a1, b: b1 };
-  const h: Node = { k: 'sub', a: a2, b: b2 };
+/**
+ * Whether f is a constant nonzero multiple of h (positive only, when `positive`) at every seeded point where
+ * both are defined (at least MIN_DEFINED_POINTS of them, with some nonzero values).
+ */
+function proportional(f: Node, h: Node, positive: boolean): boolean {
   const variables = [...variablesOf(h, variablesOf(f))].sort();
   if (variables.length === 0) return false;
   let ratio: number | null = null;
@@ -98,5 +96,34 @@ export function equationsEqual([l1, r1]: [string, string], [l2, r2]: [string, st
     else if (!close(r, ratio, 1e-9, 0)) return false;
     defined++;
   }
-  return defined >= MIN_DEFINED_POINTS;
+  return defined >= MIN_DEFINED_POINTS && ratio !== null && (!positive || ratio > 0);
+}
+
+function differenceOf(lhs: string, rhs: string): Node | null {
+  const a = tryParseExpression(lhs);
+  const b = a && tryParseExpression(rhs);
+  return a && b ? { k: 'sub', a, b } : null;
+}
+
+/** Equations are equal when lhs - rhs of one is a nonzero constant multiple of the other's: 2y = 4x + 2 ~ y = 2x + 1. */
+export function equationsEqual([l1, r1]: [string, string], [l2, r2]: [string, string]): boolean {
+  const f = differenceOf(l1, r1);
+  const h = f && differenceOf(l2, r2);
+  return f !== null && h !== null && proportional(f, h, false);
+}
+
+/**
+ * Single inequalities `l op r`: written as "d < 0" / "d \le 0" / "d \ne 0" with d = l - r (sides swapped for >
+ * and \ge), they are equal when the operators match and one d is a positive multiple of the other (any nonzero
+ * multiple for \ne): "x < 1" ~ "-x > -1" ~ "2x < 2".
+ */
+export function relationsEqual([l1, op1, r1]: [string, string, string], [l2, op2, r2]: [string, string, string]): boolean {
+  const canonical = (l: string, op: string, r: string): [string, string, string] =>
+    op === '>' ? [r, '<', l] : op === '\\ge' ? [r, '\\le', l] : [l, op, r];
+  const [a1, o1, b1] = canonical(l1, op1, r1);
+  const [a2, o2, b2] = canonical(l2, op2, r2);
+  if (o1 !== o2) return false;
+  const f = differenceOf(a1, b1);
+  const h = f && differenceOf(a2, b2);
+  return f !== null && h !== null && proportional(f, h, o1 !== '\\ne');
 }

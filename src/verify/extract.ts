@@ -1,44 +1,19 @@
-// Answer extraction from a model response: the last \boxed{...} / \fbox{...}, then the
-// "The answer is X" / "Final answer: X" / "Answer: X" / "#### X" phrases, then the last number.
+// Answer extraction from a whole model response. The order (first that applies wins):
+//   1. the last group of \boxed{} / \fbox{} (several boxes joined by "and", commas, \quad: all of them, as a
+//      list), unless a "final answer is" / "####" phrase comes after it;
+//   2. the text after the last answer phrase ("The final answer is", "The answer is", "Answer:", "####", 答案是);
+//   3. the whole response when it is itself a short answer ("\frac{1}{2}", "x = 5", "$1$ and $2$");
+//   4. the last math span ($...$, $$...$$, \(...\), \[...\]), unless (lenient) a number comes after it;
+//   5. the last number (lenient mode only; `lastNumberFallback`).
+// Reasoning inside <think>...</think> is ignored (response.ts).
+import { lastBoxGroup, boxesOf } from './boxes.ts';
 import { answerAfterPhrase, isBareAnswer, lastNumber } from './prose.ts';
+import { answerPart } from './response.ts';
+import { mathSpans, wholeSpan } from './spans.ts';
 
-const BOX_COMMANDS = ['\\boxed', '\\fbox'];
-
-/** Index just after the matching `}` for the `{` at `open`, or -1 when the braces never balance. */
-function matchingBraceEnd(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') {
-      i++; // an escaped character (\{ or \}) never opens or closes a group
-      continue;
-    }
-    if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
-/** Start of the last `\boxed` / `\fbox` command (not a longer command name such as `\fboxsep`), or -1. */
-function lastBoxStart(text: string): { start: number; nameEnd: number } | null {
-  let best: { start: number; nameEnd: number } | null = null;
-  for (const name of BOX_COMMANDS) {
-    let from = text.length;
-    while (from >= 0) {
-      const at = text.lastIndexOf(name, from);
-      if (at < 0) break;
-      const after = text[at + name.length] ?? '';
-      if (!/[A-Za-z]/.test(after)) {
-        if (!best || at > best.start) best = { start: at, nameEnd: at + name.length };
-        break;
-      }
-      from = at - 1;
-    }
-  }
-  return best;
+export interface ExtractOptions {
+  /** when nothing else marks the answer, take the last number of the response (default true) */
+  lastNumberFallback?: boolean;
 }
 
 /**
@@ -47,44 +22,68 @@ function lastBoxStart(text: string): { start: number; nameEnd: number } | null {
  */
 export function lastBoxedContent(text: string): string | null {
   if (typeof text !== 'string') return null;
-  const box = lastBoxStart(text);
-  if (!box) return null;
-  let i = box.nameEnd;
-  while (i < text.length && /\s/.test(text[i])) i++;
-  if (text[i] === '{') {
-    const end = matchingBraceEnd(text, i);
-    if (end < 0) return null;
-    return text.slice(i + 1, end - 1).trim();
-  }
-  // `\boxed 5`: a space is required between the command and a bare token
-  if (i === box.nameEnd) return null;
-  const token = /^[^\s$]+/.exec(text.slice(i));
-  return token ? token[0] : null;
-}
-
-export interface ExtractOptions {
-  /** when nothing else marks the answer, take the last number of the response (default true) */
-  lastNumberFallback?: boolean;
+  const boxes = boxesOf(text, 1);
+  return boxes.length === 1 ? boxes[0].content : null;
 }
 
 /**
- * The final answer of a model response: the last \boxed{...}, else the text after the last "The answer is" /
- * "Final answer:" / "Answer:" / "####", else the whole response when it is a bare answer ("\frac{1}{2}",
- * "x = 5"), else (unless disabled) the last number. Null when none applies. Never throws.
+ * The answer held by the last group of boxes: one box's content, or the contents of several boxes that form
+ * one answer joined with ", " ("\boxed{-2} and \boxed{1}" gives "-2, 1"). Null when there is no closed box
+ * or every box of the group is empty.
  */
+export function boxedAnswer(text: string): string | null {
+  if (typeof text !== 'string') return null;
+  const parts = lastBoxGroup(text).map((box) => box.content).filter((c) => c !== '');
+  return parts.length === 0 ? null : parts.join(', ');
+}
+
+/** The final answer of a model response (see the order above). Null when none applies. Never throws. */
 export function extractAnswer(response: string, options: ExtractOptions = {}): string | null {
   try {
     if (typeof response !== 'string') return null;
     const fallback = options.lastNumberFallback !== false;
-    const boxed = lastBoxedContent(response);
-    if (boxed !== null && boxed !== '') return boxed;
-    const phrase = answerAfterPhrase(response, fallback);
-    if (phrase !== null) return phrase;
-    const trimmed = response.trim();
+    const text = answerPart(response);
+    const group = lastBoxGroup(text);
+    const boxed = group.map((box) => box.content).filter((c) => c !== '');
+    const phrase = answerAfterPhrase(text, fallback);
+    if (boxed.length > 0) {
+      const lastEnd = group[group.length - 1].end;
+      const overrides = phrase !== null && phrase.strong && phrase.index >= lastEnd && !phrase.fromProse;
+      return overrides ? phrase.answer : boxed.join(', ');
+    }
+    if (phrase !== null) return phrase.answer;
+    const trimmed = text.trim();
     if (trimmed === '') return null;
     // a response with an empty or broken box is not itself an answer
-    if (!lastBoxStart(trimmed) && isBareAnswer(trimmed)) return trimmed;
-    return fallback ? lastNumber(response) : null;
+    if (/\\(?:boxed|fbox)(?![A-Za-z])/.test(trimmed)) return fallback ? lastNumber(text) : null;
+    const whole = wholeSpan(trimmed);
+    if (whole !== null) return whole;
+    if (isBareAnswer(trimmed)) return trimmed;
+    const spans = mathSpans(trimmed);
+    if (spans.length === 0) return fallback ? lastNumber(text) : null;
+    const last = spans[spans.length - 1];
+    // lenient: a number written after the last span ("... $x$ ... so there are 12 of them") is the later statement
+    const after = fallback ? lastNumber(trimmed.slice(last.end)) : null;
+    return after ?? last.content.trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The answer of a gold field: the last group of boxes of a worked solution, the answer after a GSM8K "####"
+ * line, the content of a gold written as one math span ("$\frac{1}{2}$"), else the gold as written.
+ */
+export function extractGoldAnswer(gold: string): string | null {
+  try {
+    if (typeof gold !== 'string') return null;
+    const boxed = boxedAnswer(gold);
+    if (boxed !== null) return boxed;
+    const hash = /(?:^|\n)\s*####\s*([^\n]+)\s*$/.exec(gold);
+    if (hash) return hash[1].trim();
+    const trimmed = gold.trim();
+    if (trimmed === '') return null;
+    return wholeSpan(trimmed) ?? trimmed;
   } catch {
     return null;
   }

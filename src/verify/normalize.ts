@@ -112,24 +112,31 @@ export function normalizeAnswer(input: string): string {
   let s = input.trim();
   for (const [re, to] of UNICODE) s = s.replace(re, to);
   s = s.replace(/\u00B0/g, '');
+  // a doubled backslash before a command name ("\\frac" for "\frac", from text escaped twice) is the command;
+  // not in matrices, where "\\" ends a row
+  if (!s.includes('\\begin')) s = s.replace(/(?<!\\)\\\\(?=[A-Za-z])/g, '\\');
   // math-mode delimiters and sizing
   s = s.replace(/(?<!\\)\\[()[\]]/g, ' ').replace(/\$/g, ' ');
   s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![A-Za-z])/g, '');
   s = s.replace(/\\(?:left|right|[bB]ig{1,2}[lrm]?)(?![A-Za-z])\s*\.?/g, '');
-  // thousands separators: 1{,}000, 1,\!000, 1\,000
-  s = s.replace(/\{,\}/g, ',').replace(/(\d)\\,(?=\d{3}(?!\d))/g, '$1').replace(/\\!/g, '');
-  s = s.replace(/(?<!\\)\\(?:[,;: ]|quad|qquad|enspace|thinspace)(?![A-Za-z])/g, ' ').replace(/~/g, ' ');
+  // thousands separators: 1{,}000, 14 {, }916, 1,\!000, 11,\! 111, 1\,000
+  s = s.replace(/\s*\{\s*,\s*\}\s*/g, ',').replace(/,\\!\s*/g, ',').replace(/(\d)\\,(?=\d{3}(?!\d))/g, '$1').replace(/\\!/g, '');
+  s = s.replace(/(?<!\\)\\(?:[,;: ]|(?:quad|qquad|enspace|thinspace)(?![A-Za-z]))/g, ' ').replace(/~/g, ' ');
   // degrees, percent, currency
   s = s.replace(/\^\s*\{?\s*\\circ\s*\}?/g, '').replace(/\\(?:circ|degree)(?![A-Za-z])/g, '');
   s = s.replace(/\\%/g, '%').replace(/\\\$/g, ' ');
   s = unwrapTextCommands(s);
-  s = s.replace(/(\d)\s*(?:percent|pct)\b/gi, '$1%');
+  s = s.replace(/(\d)\s*(?:percentage|percent|pct)\b/gi, '$1%');
   s = s.replace(/\\[dtc]frac(?![A-Za-z])/g, '\\frac').replace(/\\[dt]binom(?![A-Za-z])/g, '\\binom');
   s = s.replace(/\\(?:leq|leqslant)(?![A-Za-z])/g, '\\le').replace(/\\(?:geq|geqslant)(?![A-Za-z])/g, '\\ge').replace(/\\neq(?![A-Za-z])/g, '\\ne');
+  // relations written in ASCII or as \lt / \gt: <= >= != => \le \ge \ne, and \lt \gt => < >
+  s = s.replace(/<=/g, '\\le ').replace(/>=/g, '\\ge ').replace(/!=/g, '\\ne ').replace(/\\lt(?![A-Za-z])/g, '<').replace(/\\gt(?![A-Za-z])/g, '>');
+  s = s.replace(/\\(?:approx|simeq|thickapprox)(?![A-Za-z])/g, '\\approx');
   s = s.replace(/\\(?:dots|ldots|cdots)(?![A-Za-z])/g, '...');
   s = braceShortArguments(s);
   s = s.replace(/\s+/g, ' ').trim();
-  s = s.replace(/[.,;:]+$/, '').trim(); // a trailing "!" is a factorial here
+  // trailing punctuation, but not an ellipsis ("1, 2, 3, ..."); a trailing "!" is a factorial here
+  if (!s.endsWith('...')) s = s.replace(/[.,;:]+$/, '').trim();
   return stripOuterBraces(s);
 }
 

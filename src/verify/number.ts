@@ -82,8 +82,9 @@ export function decimalToRational(text: string): Rational | null {
   return rational(num, den);
 }
 
-// An unsigned decimal: "1,234,567.5" (commas only in groups of three), "12.5", ".5", "1.5e3".
-const UNSIGNED = String.raw`(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
+// An unsigned decimal: "1,234,567.5" (commas only in groups of three after a nonzero lead: "0,111" is not
+// a thousands grouping), "12.5", ".5", "1.5e3".
+const UNSIGNED = String.raw`(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 const DECIMAL_RE = new RegExp(`^([+-]?)(${UNSIGNED})$`);
 // "a/b" with optional signs on either side
 const SLASH_RE = new RegExp(`^([+-]?)(${UNSIGNED})\\s*/\\s*([+-]?)(${UNSIGNED})$`);
@@ -122,7 +123,8 @@ function parseUnpercented(text: string): Rational | null {
   if ((m = MIXED_SLASH_RE.exec(text) ?? MIXED_FRAC_RE.exec(text))) {
     const whole = BigInt(m[2]);
     const den = BigInt(m[4]);
-    if (den === 0n) return null;
+    // a mixed number's fraction is proper: "11 7/6" and "4 4/0" are not numbers
+    if (den === 0n || BigInt(m[3]) >= den) return null;
     return signed(m[1], rational(whole * den + BigInt(m[3]), den));
   }
   return null;

@@ -1,8 +1,12 @@
 // Reading an answer out of a response's prose: the text after "The answer is" / "Final answer:" /
 // "Answer:" / "####", whether a whole response is a bare answer, and the last number.
+import { mathSpans, wholeSpan } from './spans.ts';
 
-// "The answer is", "The final answer is", "Final answer:", "Answer:", "answer is:" ... and GSM8K's "####"
-const PHRASE_RE = /(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is\s*:?|:)|####)[ \t]*/gi;
+// "The answer is", "The final answer is", "Final answer:", "Answer:", "answer is:" ..., GSM8K's "####", and
+// 答案是 / 答案为 / 答案：/ 最终答案 ("the answer is").
+const PHRASE_RE = /(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is\s*:?|:)|####|(?:最终)?答案\s*(?:是|为|:|：))[ \t]*/gi;
+/** Phrases that close a response; one after the last box overrides the box. */
+const STRONG_PHRASE = /final|####|最终/i;
 
 const CONNECTIVES = new Set(['or', 'and']);
 const UNIT_WORD = /^(?:cm|mm|km|m|meters?|metres?|inch(?:es)?|ft|feet|yards?|miles?|mph|kg|g|grams?|lbs?|pounds?|ounces?|oz|hours?|minutes?|seconds?|days?|weeks?|months?|years?|dollars?|cents?|units?|degrees?|sq|square|cubic|liters?|litres?|ml)$/i;
@@ -50,20 +54,41 @@ function cutSentence(s: string): string {
 }
 
 /**
- * The answer at the start of a phrase's text: the tokens before the first prose word ("5 because 2 + 3 = 5"
- * -> "5", "\frac{1}{2} of the pie" -> "\frac{1}{2}", "12 dollars per week" -> "12 dollars"). When the text
- * starts with prose ("we have 3 + 4 = 7"): its last number when allowed, else the whole text.
+ * The answer at the start of a phrase's text: a math span there ("$\frac{1}{2}$ of the pie"), else the tokens
+ * before the first prose word ("5 because 2 + 3 = 5" -> "5", "12 dollars per week" -> "12 dollars"). When the
+ * text starts with prose: what follows its last " is " / " are " / "=" ("The largest $n$ is 34" -> "34"), else
+ * its last number when allowed, else the whole text. `fromProse` tells the last two cases apart.
  */
-function leadingAnswer(text: string, lastNumberFallback: boolean): string {
+function leadingAnswer(text: string, lastNumberFallback: boolean): { answer: string; fromProse: boolean } {
   const parts = tokens(text);
   const firstWord = parts.findIndex(isProseWord);
-  if (firstWord < 0 || parts.length === 1) return text;
-  if (firstWord > 0) return parts.slice(0, firstWord).join(' ');
-  return (lastNumberFallback ? lastNumber(text) : null) ?? text;
+  if (firstWord < 0 || parts.length === 1) return { answer: wholeSpan(text) ?? text, fromProse: false };
+  if (/^(\$\$?|\\\(|\\\[)/.test(text)) {
+    const whole = mathSpans(text);
+    if (whole.length > 0 && whole[0].start === 0) return { answer: whole[0].content.trim(), fromProse: false };
+  }
+  if (firstWord > 0) return { answer: parts.slice(0, firstWord).join(' '), fromProse: false };
+  const copula = /^(.*)(?:\s(?:is|are|was|equals)\s|=)/s.exec(text);
+  if (copula && copula[1].length < text.length) {
+    const rest = text.slice(copula[0].length).trim();
+    if (rest !== '' && !/^(?:\s|[A-Za-z]{2,}\b)/.test(rest)) return leadingAnswer(rest, lastNumberFallback);
+  }
+  const last = lastNumberFallback ? lastNumber(text) : null;
+  return { answer: last ?? text, fromProse: true };
+}
+
+export interface PhraseAnswer {
+  answer: string;
+  /** where the phrase starts in the text */
+  index: number;
+  /** a closing phrase ("final answer", "####") rather than "the answer is" */
+  strong: boolean;
+  /** the phrase is followed by prose, and the answer is a guess from it (its last number, or all of it) */
+  fromProse: boolean;
 }
 
 /** Text after the last answer phrase: the rest of its line (or the next non-empty line), up to the sentence end. */
-export function answerAfterPhrase(text: string, lastNumberFallback: boolean): string | null {
+export function answerAfterPhrase(text: string, lastNumberFallback: boolean): PhraseAnswer | null {
   let last: RegExpExecArray | null = null;
   PHRASE_RE.lastIndex = 0;
   for (let m = PHRASE_RE.exec(text); m; m = PHRASE_RE.exec(text)) last = m;
@@ -71,8 +96,11 @@ export function answerAfterPhrase(text: string, lastNumberFallback: boolean): st
   const after = last.index + last[0].length;
   const rest = text.slice(after, after + 2000);
   const line = rest.split('\n').map((l) => l.trim()).find((l) => l.replace(/[*_:]/g, '') !== '') ?? '';
-  const cleaned = cutSentence(line.replace(/^[*_:\s]+|[*_\s]+$/g, ''));
-  return cleaned === '' ? null : leadingAnswer(cleaned, lastNumberFallback);
+  const quotes = /^(?:[*_:\s“]|\\?")+|(?:[*_\s”]|\\?")+$/g;
+  const cleaned = cutSentence(line.replace(quotes, '')).replace(quotes, '');
+  if (cleaned === '') return null;
+  const { answer, fromProse } = leadingAnswer(cleaned, lastNumberFallback);
+  return { answer, index: last.index, strong: STRONG_PHRASE.test(last[0]), fromProse };
 }
 
 /**
@@ -87,8 +115,10 @@ export function lastNumber(text: string): string | null {
   let s = last[0].replace(/,+$/, '');
   if (s.startsWith('\\')) return text[last.index - 1] === '-' && !/[\w)]/.test(text[last.index - 2] ?? '') ? '-' + s : s;
   if (s.startsWith('-') && /[\w)]/.test(text[last.index - 1] ?? '')) s = s.slice(1);
-  // commas that are not thousands separators separate numbers: take the last one
+  // commas that are not thousands separators separate numbers: take the last one; a single comma that
+  // cannot be a thousands separator ("2,74", "0,111", "1000,99") is a decimal comma and is kept
   const unsigned = s.replace(/^-/, '');
-  if (unsigned.includes(',') && !/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(unsigned.split('/')[0])) s = s.slice(s.lastIndexOf(',') + 1);
+  const decimalComma = /^\d+,\d+$/.test(unsigned) && !/^[1-9]\d{0,2},\d{3}$/.test(unsigned);
+  if (unsigned.includes(',') && !decimalComma && !/^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$/.test(unsigned.split('/')[0])) s = s.slice(s.lastIndexOf(',') + 1);
   return s;
 }

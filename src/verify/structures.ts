@@ -72,7 +72,7 @@ export function bracketed(s: string): Bracketed | null {
   if (!open || closingIndex(s) !== s.length) return null;
   const close = CLOSERS.find((c) => s.endsWith(c))!;
   const inner = s.slice(open.length, s.length - close.length).trim();
-  const items = splitTopLevel(inner, ',');
+  const items = splitItems(inner);
   const set = open === '\\{' || open === '{';
   if (set && close !== '}' && close !== '\\}') return null;
   if (!set && (items.length < 2 || close === '}' || close === '\\}')) return null;
@@ -80,11 +80,18 @@ export function bracketed(s: string): Bracketed | null {
   return { open, close, items, set };
 }
 
-/** Items of an unbracketed list of answers: "1, 2", "x = 1 or x = 2", "3 and 4". */
+/** Top-level items separated by commas, or by semicolons when there is no comma ("(0;0;6)", "-12;-11"). */
+function splitItems(s: string): string[] {
+  const byComma = splitTopLevel(s, ',');
+  if (byComma.length > 1 || !s.includes(';')) return byComma;
+  return splitTopLevel(s, ';');
+}
+
+/** Items of an unbracketed list of answers: "1, 2", "x = 1 or x = 2", "3 and 4", "-12; -11". */
 export function listItems(s: string): string[] {
   const items: string[] = [];
-  for (const part of splitTopLevel(s, ',')) {
-    for (const piece of part.split(/\s+(?:or|and)\s+|^(?:or|and)\s+/)) if (piece.trim() !== '') items.push(piece.trim());
+  for (const part of splitItems(s)) {
+    for (const piece of part.split(/\s*(?<![A-Za-z\\])(?:or|and)(?![A-Za-z])\s*/)) if (piece.trim() !== '') items.push(piece.trim());
   }
   return items;
 }
@@ -97,8 +104,11 @@ export interface Matrix {
 
 const MATRIX_RE = /^\\begin\{(pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix|matrix|smallmatrix|array)\}((?:\{[^{}]*\})?)([\s\S]*)\\end\{\1\}$/;
 
-/** A matrix written with \begin{pmatrix} (or bmatrix, matrix, array...), or null. */
+/** A matrix written with \begin{pmatrix} (or bmatrix, matrix, array...), or null. Brackets around the
+ * environment are the matrix's own delimiters: "[\begin{array}{cc} ... \end{array}]" is a matrix. */
 export function parseMatrix(s: string): Matrix | null {
+  const wrapped = /^[([]\s*(\\begin\{[\s\S]*\\end\{[A-Za-z]+\})\s*[)\]]$/.exec(s);
+  if (wrapped) s = wrapped[1];
   const m = MATRIX_RE.exec(s);
   if (!m) return null;
   const rows = splitTopLevel(m[3], '\\\\').filter((row, i, all) => row !== '' || i < all.length - 1);
@@ -123,6 +133,9 @@ export function splitEquation(s: string): [string, string] | null {
 
 /** A left-hand side that only names the answer: x, k, AB, a_1, \theta, f(x), P(x, y). */
 export function isNameOnly(lhs: string): boolean {
+  // a tuple of names: (p, q), (x, y, z)
+  const tuple = /^\((.*)\)$/.exec(lhs);
+  if (tuple && tuple[1].includes(',')) return tuple[1].split(',').every((name) => isNameOnly(name.trim()));
   return /^(?:[A-Za-z]{1,3}(?:_\{?\w+\}?)?|\\[A-Za-z]+(?:_\{?\w+\}?)?|[A-Za-z]\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))$/.test(lhs) && !/^\\(?:frac|sqrt|infty|pi)$/.test(lhs);
 }
 

@@ -53,7 +53,7 @@ const TABLE: Record<string, Row[]> = {
     ['\\frac{1}{-2}', '-0.5', true],
     ['-1/2', '\\frac{1}{2}', false],
     ['1/3', '0.333', false],
-    ['\\frac{1}{3}', '0.3333333333', false],
+    ['\\frac{1}{3}', '0.3333333333', true], // a correct rounding with at least 4 significant digits
     ['\\frac{2}{3}', '0.67', false],
     ['\\frac{7}{2}', '3.5', true],
     ['\\frac{10}{4}', '2.5', true],

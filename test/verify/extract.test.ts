@@ -26,15 +26,15 @@ describe('extractAnswer', () => {
   it.each([
     ['Thus the area is $\\boxed{12}$ square units.', '12'],
     ['The answer is 7 \\boxed{8}', '8'],
-    ['The answer is $\\frac{1}{2}$. I hope it is correct.', '$\\frac{1}{2}$'],
-    ['Final Answer: The final answer is $5$. I hope it is correct.', '$5$'],
+    ['The answer is $\\frac{1}{2}$. I hope it is correct.', '\\frac{1}{2}'],
+    ['Final Answer: The final answer is $5$. I hope it is correct.', '5'],
     ['She sold 48/2 = 24 clips.\nAltogether 48+24 = 72.\n#### 72', '72'],
     ['#### 1,000', '1,000'],
     ['**Answer:** 12', '12'],
     ['Answer: (B) because it is larger', '(B)'],
     ['the answer is\n\n**42**', '42'],
     ['The answer is 5 because 2+3=5.', '5'],
-    ['The answer is $\\frac{1}{2}$ of the pie.', '$\\frac{1}{2}$'],
+    ['The answer is $\\frac{1}{2}$ of the pie.', '\\frac{1}{2}'],
     ['Final answer: 12 dollars per week', '12 dollars'],
     ['Let me check the answer: we have 3 + 4 = 7. So 7.', '7'],
     ['The answer is Monday.', 'Monday'],
@@ -56,7 +56,7 @@ describe('extractAnswer', () => {
 
   it('takes no last number when the fallback is off', () => {
     expect(extractAnswer('We get 3 apples and then 4 apples, total 7.', { lastNumberFallback: false })).toBeNull();
-    expect(extractAnswer('Let me check the answer: we have 3 + 4 = 7.', { lastNumberFallback: false })).toBe('we have 3 + 4 = 7');
+    expect(extractAnswer('Let me check the answer: we have 3 + 4 = 7.', { lastNumberFallback: false })).toBe('7');
     expect(extractAnswer('The answer is 7', { lastNumberFallback: false })).toBe('7');
   });
 
