@@ -92,7 +92,7 @@ export const CONFIG_SCHEMA = {
     fields: {
       neighbours: { kind: 'number', default: 5, integer: true, min: 1, max: 1000, doc: 'probed nearest neighbours (same cluster, by embedding) that estimate an unprobed problem' },
       clusterWeight: { kind: 'number', default: 2, min: 0, doc: 'weight (in probed-problem equivalents) of the cluster mean in an unprobed problem’s estimate' },
-      priorPassRate: { kind: 'number', default: 0.5, min: 0, max: 1, doc: 'pass rate assumed for a cluster with no probed problem' },
+      priorPassRate: { kind: 'number', default: 0.5, min: 0, max: 1, doc: 'pass rate assumed when nothing was probed (a cluster with no probed problem takes the mean of all probed ones)' },
     },
   },
   sampler: {
@@ -103,7 +103,8 @@ export const CONFIG_SCHEMA = {
       smoothing: { kind: 'number', default: 1, min: 0, doc: 'additive (Laplace) smoothing of each cluster’s probe error count' },
       temperature: { kind: 'number', default: 1, min: 0.01, max: 100, doc: 'temperature of the cluster weights: w ∝ error rate^(1/T); large T flattens toward uniform' },
       frontierFloor: { kind: 'number', default: 0.05, min: 0, max: 1, doc: 'least within-cluster weight of a problem the model always or never solves (frontier weight is 4·p·(1−p), floored)' },
-      replacement: { kind: 'enum', values: ['none', 'across-iterations'], default: 'none', doc: 'none: a problem is drawn at most once per iteration; problems drawn in earlier iterations may be drawn again either way' },
+      clusterWeight: { kind: 'enum', values: ['errors', 'error-rate'], default: 'errors', doc: 'errors: a cluster’s weight grows with the wrong probe answers found in it (so with its size too, as the probe is stratified); error-rate: with their share only' },
+      reuse: { kind: 'enum', values: ['across-iterations', 'never'], default: 'across-iterations', doc: 'a problem is never drawn twice in one iteration; across-iterations: later iterations may draw it again; never: once in the whole run' },
     },
   },
   pairs: {

@@ -18,6 +18,8 @@ export interface TrainSettings {
   loraAlpha: number;
   loraTargets: string[];
   seed: number;
+  /** pairs per forward/backward pass (gradient accumulation); default batchSize */
+  microBatch?: number;
 }
 
 /** TRL DPOTrainer metric names (loss, rewards/chosen, rewards/margins, ...); null where a step was skipped. */
@@ -29,8 +31,20 @@ export interface TrainResult {
   adapter?: { safetensors: Uint8Array; configJson: string };
 }
 
+/** An adapter a completed iteration saved (its PEFT files' contents). */
+export interface SavedAdapter {
+  iteration: number;
+  safetensors: Uint8Array;
+  configJson: string;
+}
+
 export interface Trainer {
   readonly name: string;
+  /**
+   * A resumed run: makes the policy the base model with these adapters folded in, in order (the state after their
+   * iterations). Called once, before anything is generated, when earlier iterations were trained.
+   */
+  restore?(adapters: SavedAdapter[]): Promise<void>;
   /**
    * Trains on `pairs` with the current policy as the DPO reference, then makes the result the policy that the
    * generation backend answers with from now on (our engine folds the adapter into the weights).
