@@ -75,6 +75,16 @@ describe('sai-dpo logprobs, line for line', () => {
   });
 });
 
+describe('a GPU command prints only its own messages', () => {
+  it('stderr is empty when nothing went wrong (no Dawn limit warnings); exit codes pass through', async () => {
+    const r = await cli(['logprobs', '--model', FIXTURE, '--input', join(FIXTURE, 'logprob_inputs.jsonl')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(jsonLines(r.stdout)).toHaveLength(6);
+    expect((await cli(['generate', '--model', FIXTURE])).code).toBe(2);
+  });
+});
+
 describe('options are checked before anything is read or loaded', () => {
   it('exits 2 naming the option as the user typed it', async () => {
     const cases: [string[], RegExp][] = [
