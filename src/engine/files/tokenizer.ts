@@ -23,8 +23,11 @@ export interface Tokenizer {
   readonly padTokenId: number | null;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
-  /** Present when tokenizer_config.json has a chat_template; ends with the assistant's turn opened. */
-  applyChatTemplate?(messages: ChatMessage[]): string;
+  /**
+   * Present when tokenizer_config.json has a chat_template. Ends with the assistant's turn opened unless
+   * `addGenerationPrompt` is false (to render a whole conversation, its last assistant turn included).
+   */
+  applyChatTemplate?(messages: ChatMessage[], options?: { addGenerationPrompt?: boolean }): string;
 }
 
 const TOKENIZER_FILE = 'tokenizer.json';
@@ -71,7 +74,7 @@ export function createTokenizer(
     tokenToId: (token) => hf.token_to_id(token),
     idToToken: (id) => hf.id_to_token(id),
   };
-  if (template) tokenizer.applyChatTemplate = (messages) => renderChatTemplate(template, messages, tokenizerConfig);
+  if (template) tokenizer.applyChatTemplate = (messages, options) => renderChatTemplate(template, messages, tokenizerConfig, options?.addGenerationPrompt ?? true);
   return tokenizer;
 }
 
@@ -117,14 +120,14 @@ function readChatTemplate(tokenizerConfig: Record<string, unknown>): Template | 
   }
 }
 
-function renderChatTemplate(template: Template, messages: ChatMessage[], tokenizerConfig: Record<string, unknown>): string {
+function renderChatTemplate(template: Template, messages: ChatMessage[], tokenizerConfig: Record<string, unknown>, addGenerationPrompt: boolean): string {
   const tokenText = (key: string) => {
     const value = tokenizerConfig[key];
     return typeof value === 'string' ? value : isPlainObject(value) && typeof value.content === 'string' ? value.content : '';
   };
   return template.render({
     messages,
-    add_generation_prompt: true,
+    add_generation_prompt: addGenerationPrompt,
     bos_token: tokenText('bos_token'),
     eos_token: tokenText('eos_token'),
     pad_token: tokenText('pad_token'),
