@@ -17,12 +17,15 @@ export class RunsPanel extends LitElement {
     runs: { attribute: false },
     openRunId: {},
     busy: { type: Boolean },
+    canRename: { type: Boolean },
     renaming: { state: true },
   };
 
   declare runs: RunSummary[];
   declare openRunId: string;
   declare busy: boolean;
+  /** the store behind the list can rename runs */
+  declare canRename: boolean;
   declare renaming: string;
 
   constructor() {
@@ -30,6 +33,7 @@ export class RunsPanel extends LitElement {
     this.runs = [];
     this.openRunId = '';
     this.busy = false;
+    this.canRename = false;
     this.renaming = '';
   }
 
@@ -70,7 +74,7 @@ export class RunsPanel extends LitElement {
       <td class="actions">
         ${act('open', 'Open', 'Show this run in the panels')}
         ${act('resume', 'Resume', 'Go on from the first stage with no saved output')}
-        <button ?disabled=${this.busy} aria-label=${`Rename ${run.name}`} @click=${() => (this.renaming = run.id)}>Rename</button>
+        ${this.canRename ? html`<button ?disabled=${this.busy} aria-label=${`Rename ${run.name}`} @click=${() => (this.renaming = run.id)}>Rename</button>` : nothing}
         ${act('export', 'Export', 'The whole run as one file')}
         ${act('adapter', 'Adapter', 'The trained LoRA adapter in PEFT format')}
         ${act('pairs', 'Pairs', 'Every DPO pair in TRL format (JSONL)')}

@@ -18,7 +18,7 @@ const BUDGET_FIELDS: { key: string; label: string }[] = [
   { key: 'train.beta', label: 'β (DPO)' },
   { key: 'train.loraRank', label: 'LoRA rank' },
   { key: 'train.learningRate', label: 'Learning rate' },
-  { key: 'seed', label: 'Seed' },
+  { key: 'seed', label: 'Run seed' },
 ];
 
 const BUNDLED_CHOICES = [

@@ -1,4 +1,4 @@
-// End to end in Chromium: the built lab page loads the bundled model in its worker (progress to 100%),
+// End to end in Chromium: the lab page's playground ("Try a model") loads the bundled model in its worker (progress to 100%),
 // generates text, reproduces it with the same seed and from a link, keeps the model files in the Cache API
 // across a reload, and shows a clear error for a model folder that does not exist, after which the
 // worker still loads and runs the bundled model.
@@ -25,6 +25,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   await page.goto(`${server.origin}/`);
+  await page.locator('details.playground > summary').click();
 });
 
 beforeEach(({ onTestFailed }) => {
@@ -71,8 +72,10 @@ describe('the lab page in Chromium', () => {
     console.log(`page adapter: ${pageAdapter}`);
     expect(pageAdapter).toMatch(/swiftshader/i);
     const header = page.locator('#adapter');
-    await expect.poll(() => header.textContent(), { timeout: 30_000 }).toMatch(/WebGPU: .*swiftshader.*\(software adapter\)/i);
-    console.log(`worker adapter (header): ${await header.textContent()}`);
+    await expect.poll(() => header.textContent(), { timeout: 30_000 }).toMatch(/WebGPU: .*swiftshader.*\(software adapter/i);
+    const worker = page.locator('#policy-adapter');
+    await expect.poll(() => worker.textContent(), { timeout: 30_000 }).toMatch(/WebGPU: .*swiftshader.*\(software adapter\)/i);
+    console.log(`page adapter (header): ${await header.textContent()}; policy worker: ${await worker.textContent()}`);
   });
 
   test('loads the bundled model in the worker: the progress bar reaches 100%', async () => {
@@ -107,7 +110,7 @@ describe('the lab page in Chromium', () => {
   test('reloading the link restores the settings and the run; the weights come from the Cache API', async () => {
     await setNumber(page, 'Seed', 7);
     const expected = await generate(page);
-    await page.reload();
+    await page.reload(); // the link has the playground's settings, so the playground opens by itself
     await waitForModel(page);
     expect(await page.getByLabel('Prompt').inputValue()).toBe(PROMPT);
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).toBe('7');
