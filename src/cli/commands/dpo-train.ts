@@ -5,6 +5,7 @@ import { parseConfig } from '../../engine/files/config.ts';
 import { nodeSource } from '../../engine/files/source.ts';
 import type { Dtype } from '../../engine/model/options.ts';
 import { accumulateDpoGradients, referenceLogps } from '../../engine/train/dpo.ts';
+import { DPO_METRIC_NAMES } from '../../engine/train/dpo-loss.ts';
 import { parseDpoPairs } from '../../engine/train/examples.ts';
 import { initLora, parseTargets } from '../../engine/train/lora-init.ts';
 import { loadTrainable } from '../../engine/train/load.ts';
@@ -43,7 +44,7 @@ ${optionsHelp(OPTIONS)}
 
 Prints one JSON line per optimizer step, the same keys on every line (null where a skipped step has no value):
 loss, rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected,
-grad_norm, learning_rate, step (from 1), epoch (fractional), skipped.`;
+(nll_loss with RPO), grad_norm, learning_rate, step (from 1), epoch (fractional), skipped.`;
 
 export async function run(args: string[]): Promise<number> {
   const values = parseCommandLine(args, OPTIONS);
@@ -61,7 +62,8 @@ export async function run(args: string[]): Promise<number> {
     const { items: pairs, skipped } = await readExamples(values.pairs, parseDpoPairs, tokenizer, config);
     const reference = await referenceLogps(model, pairs, loop.microBatch);
     const refByPair = new Map(pairs.map((p, i) => [p, reference[i]]));
-    await runTrainingLoop(model, pairs, loop,
+    const metricNames = dpo.rpoAlpha > 0 ? [...DPO_METRIC_NAMES, 'nll_loss'] : DPO_METRIC_NAMES;
+    await runTrainingLoop(model, pairs, { ...loop, metricNames },
       (batch) => accumulateDpoGradients(model, batch, batch.map((p) => refByPair.get(p)!), dpo).then((r) => r.metrics),
       (m) => process.stdout.write(metricsLine(m) + '\n'));
     await writeFolder(values.out, writePeftAdapter(await readAdapter(model, loraConfig), modelDir));

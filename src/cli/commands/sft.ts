@@ -5,7 +5,7 @@ import { nodeSource } from '../../engine/files/source.ts';
 import { parseSftExamples } from '../../engine/train/examples.ts';
 import { loadTrainable } from '../../engine/train/load.ts';
 import { runTrainingLoop } from '../../engine/train/loop.ts';
-import { accumulateSftGradients } from '../../engine/train/sft.ts';
+import { accumulateSftGradients, SFT_METRIC_NAMES } from '../../engine/train/sft.ts';
 import { modelFolderFiles, readFullWeights } from '../../engine/train/weights-io.ts';
 import { MODEL_SPEC, optionsHelp, parseCommandLine, warn } from '../args.ts';
 import { checkOutputFolder, writeFolder } from '../files.ts';
@@ -47,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (randomInit) process.stderr.write(`${modelDir} has no weights: starting from random weights (seed ${loop.seed})\n`);
     const { items, skipped } = await readExamples(values.data, parseSftExamples, tokenizer, config);
-    await runTrainingLoop(model, items, loop, (batch) => accumulateSftGradients(model, batch, loop.microBatch),
+    await runTrainingLoop(model, items, { ...loop, metricNames: SFT_METRIC_NAMES }, (batch) => accumulateSftGradients(model, batch, loop.microBatch),
       (m) => process.stdout.write(metricsLine(m) + '\n'));
     const files = modelFolderFiles(config, await readFullWeights(model));
     for (const file of TOKENIZER_FILES) {

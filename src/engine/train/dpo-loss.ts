@@ -1,5 +1,9 @@
 // The DPO loss on sequence log-probs (pure math, no GPU): the loss of a batch of preference pairs,
 // its derivatives with respect to the policy's chosen / rejected log-probs, and TRL-named metrics.
+import { NonFiniteError } from './non-finite.ts';
+
+/** The metrics dpoLoss reports, in TRL's names and order (nll_loss only with RPO). */
+export const DPO_METRIC_NAMES = ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected'] as const;
 
 /** Sequence log-probs (sums over response tokens) of one preference pair. */
 export interface DpoPairLogps {
@@ -62,7 +66,7 @@ function checkOptions(beta: number, eps: number, alpha: number): void {
 
 function checkPair(p: DpoPairLogps, i: number, needTokens: boolean): void {
   for (const key of ['policyChosen', 'policyRejected', 'referenceChosen', 'referenceRejected'] as const) {
-    if (!Number.isFinite(p[key])) throw new Error(`dpoLoss: pair ${i}: ${key} is ${p[key]}, not a finite number`);
+    if (!Number.isFinite(p[key])) throw new NonFiniteError(`dpoLoss: pair ${i}: ${key} is ${p[key]}, not a finite number`);
   }
   if (needTokens && !(Number.isInteger(p.chosenTokens) && p.chosenTokens! > 0)) {
     throw new Error(`dpoLoss: pair ${i}: chosenTokens must be a positive integer when rpoAlpha > 0, got ${p.chosenTokens}`);

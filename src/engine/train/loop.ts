@@ -3,6 +3,7 @@
 // training stops with a clear message after too many failures in a row.
 import { AdamW, type AdamWOptions } from './adamw.ts';
 import { Rng } from '../../util/random.ts';
+import { NonFiniteError } from './non-finite.ts';
 import { learningRate, type ScheduleName } from './schedule.ts';
 import type { TrainableModel } from './trainable.ts';
 
@@ -18,16 +19,22 @@ export interface LoopOptions extends AdamWOptions {
   warmupSteps?: number;
   /** consecutive skipped steps after which training stops (default 3) */
   maxFailures?: number;
+  /** the names `accumulate` reports (e.g. DPO_METRIC_NAMES): every step has them all, null on a skipped step */
+  metricNames?: readonly string[];
 }
 
+/**
+ * One optimizer step, logged as TRL logs it: `step` counts from 1, `epoch` is fractional (epochs completed after
+ * this step, e.g. 0.5), every step has the same keys, and a skipped step has null for what it could not measure.
+ */
 export interface StepMetrics {
   step: number;
   epoch: number;
   learning_rate: number;
-  grad_norm: number;
+  grad_norm: number | null;
   /** true when the step was skipped because the loss or gradients were not finite */
   skipped: boolean;
-  [metric: string]: number | boolean;
+  [metric: string]: number | boolean | null;
 }
 
 /** What one batch contributes: it adds its gradient to the model and returns its metrics (loss included). */
@@ -71,7 +78,7 @@ export async function runTrainingLoop<T>(
         try {
           metrics = await accumulate(order.slice(i, i + options.batch));
         } catch (error) {
-          if (!isNonFinite(error)) throw error;
+          if (!(error instanceof NonFiniteError)) throw error;
           metrics = { loss: Number.NaN };
         }
         let skipped = !Number.isFinite(metrics.loss);
@@ -86,11 +93,13 @@ export async function runTrainingLoop<T>(
           }
         }
         failures = skipped ? failures + 1 : 0;
-        const m: StepMetrics = { ...metrics, step, epoch, learning_rate: lr, grad_norm: gradNorm, skipped };
+        step++;
+        const m = stepRecord(metrics, options.metricNames ?? [], skipped, {
+          grad_norm: gradNorm, learning_rate: lr, step, epoch: epoch + Math.min(1, (i / options.batch + 1) / stepsPerEpoch),
+        });
         model.rt.trimIdle(); // a step boundary: buffers of shapes this step did not use again are freed
         history.push(m);
         onStep?.(m);
-        step++;
         if (failures >= (options.maxFailures ?? 3)) {
           throw new TrainingStopped(`training stopped at step ${step}: the loss or gradients were NaN/Inf in ${failures} steps in a row (the weights are those of the last good step; try a lower learning rate)`);
         }
@@ -102,6 +111,16 @@ export async function runTrainingLoop<T>(
   return history;
 }
 
-function isNonFinite(error: unknown): boolean {
-  return error instanceof Error && /not a finite number|NaN|Infinity/.test(error.message);
+/** The step's metrics with every name present: null for a value a skipped step did not measure, or a non-finite one. */
+function stepRecord(
+  metrics: Record<string, number>, names: readonly string[], skipped: boolean,
+  loop: { grad_norm: number; learning_rate: number; step: number; epoch: number },
+): StepMetrics {
+  const out: Record<string, number | boolean | null> = {};
+  for (const name of [...names, ...Object.keys(metrics)]) {
+    const v = metrics[name];
+    out[name] = !skipped && typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  out.grad_norm = skipped || !Number.isFinite(loop.grad_norm) ? null : loop.grad_norm;
+  return { ...out, learning_rate: loop.learning_rate, step: loop.step, epoch: loop.epoch, skipped } as StepMetrics;
 }

@@ -1,6 +1,10 @@
 // Supervised fine-tuning with cross-entropy on response tokens only: L = −(1/n) Σ log p(response token),
 // n the number of response tokens in the batch; every token weighs the same across micro-batches.
 import type { SftExample } from './examples.ts';
+import { NonFiniteError } from './non-finite.ts';
+
+/** The metrics accumulateSftGradients reports. */
+export const SFT_METRIC_NAMES = ['loss', 'tokens'] as const;
 import { sequenceBatch } from './dpo.ts';
 import { microBatches } from './micro-batches.ts';
 import type { TrainableModel } from './trainable.ts';
@@ -22,7 +26,7 @@ export async function accumulateSftGradients(model: TrainableModel, examples: Sf
     const microSum = values.reduce((s, v) => s + v, 0);
     if (!Number.isFinite(microSum)) {
       model.releaseTape(tape);
-      return { loss: Number.NaN };
+      throw new NonFiniteError(`sft: the log-probs of a micro-batch sum to ${microSum}`);
     }
     sumLogp += microSum;
     const g = rt.tensor([batch.rows.length], new Float32Array(batch.rows.length).fill(-1 / totalTokens));

@@ -12,6 +12,7 @@ import type { DpoPair, SftExample } from '../../../src/engine/train/examples.ts'
 import { initLora } from '../../../src/engine/train/lora-init.ts';
 import { loadTrainable } from '../../../src/engine/train/load.ts';
 import { runTrainingLoop, TrainingStopped } from '../../../src/engine/train/loop.ts';
+import { DPO_METRIC_NAMES } from '../../../src/engine/train/dpo-loss.ts';
 import { accumulateSftGradients } from '../../../src/engine/train/sft.ts';
 import type { TrainableModel } from '../../../src/engine/train/trainable.ts';
 import { modelFolderFiles, readAdapter, readFullWeights } from '../../../src/engine/train/weights-io.ts';
@@ -121,6 +122,30 @@ describe('non-finite gradients', () => {
     expect(seen).toEqual([true, true, true]);
     const after = await Promise.all(model.parameters.map((p) => rt.readTensor(p.value)));
     after.forEach((a, i) => expect(Array.from(a)).toEqual(Array.from(before[i])));
+  });
+});
+
+describe('logged metrics, as TRL logs them', () => {
+  it('step counts from 1, epoch is fractional, every step has the same keys, a skipped step has nulls', async () => {
+    const rt = await testRuntime();
+    const lora = { r: 2, alpha: 4, targetModules: ['q_proj'], dropout: 0 };
+    const { model } = await loadTrainable(nodeSource(FIXTURE), { mode: 'lora', adapter: initLora(CONFIG, lora, 4), runtime: rt });
+    const reference = await referenceLogps(model, PAIRS, 5);
+    let calls = 0;
+    const accumulate = (batch: DpoPair[]) => {
+      // the second step's reference is NaN: dpoLoss throws NonFiniteError and the step is skipped
+      const refs = batch.map((p) => (++calls, calls > 2 && calls <= 4 ? { chosen: Number.NaN, rejected: 0 } : reference[PAIRS.indexOf(p)]));
+      return accumulateDpoGradients(model, batch, refs, { beta: 0.1, microBatch: 2 }).then((r) => r.metrics);
+    };
+    const history = await runTrainingLoop(model, PAIRS, { lr: 0.01, epochs: 2, batch: 2, microBatch: 2, seed: 1, metricNames: DPO_METRIC_NAMES }, accumulate);
+    expect(history.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.map((m) => Number((m.epoch as number).toFixed(4)))).toEqual([0.3333, 0.6667, 1, 1.3333, 1.6667, 2]);
+    const keys = [...DPO_METRIC_NAMES, 'grad_norm', 'learning_rate', 'step', 'epoch', 'skipped'];
+    for (const m of history) expect(Object.keys(m).sort()).toEqual([...keys].sort());
+    expect(history.map((m) => m.skipped)).toEqual([false, true, false, false, false, false]);
+    for (const k of [...DPO_METRIC_NAMES, 'grad_norm']) expect(history[1][k], k).toBeNull();
+    expect(history[1].learning_rate).toBe(0.01);
+    expect(typeof history[0].loss).toBe('number');
   });
 });
 
