@@ -416,6 +416,23 @@ export function configFromQuery(search: string): { config: ExperimentConfig; pro
   return { config, problems, ignored };
 }
 
+/**
+ * The config with `KEY=VALUE` settings applied in order (the CLI's --set), values read as in the URL form;
+ * a bad key or value is a ConfigError naming it.
+ */
+export function applySettings(config: ExperimentConfig, settings: readonly string[]): ExperimentConfig {
+  let out = config;
+  for (const setting of settings) {
+    const eq = setting.indexOf('=');
+    if (eq <= 0) throw new ConfigError([`--set ${setting}: expected KEY=VALUE, e.g. sampler.name=random`]);
+    const key = setting.slice(0, eq).trim();
+    const spec = fieldSpec(key);
+    if (!spec) throw new ConfigError([`${key}: unknown key`]);
+    out = withField(out, key, parseQueryValue(key, spec, setting.slice(eq + 1)));
+  }
+  return out;
+}
+
 function fieldJsonSchema(spec: FieldSpec): Record<string, unknown> {
   const base: Record<string, unknown> = { description: spec.doc, default: spec.default };
   switch (spec.kind) {
