@@ -129,6 +129,8 @@ interface EquationChain {
   lhs: string;
   value: string;
   sides: number;
+  /** "lhs \\approx value" */
+  approximation: boolean;
 }
 
 /**
@@ -136,14 +138,27 @@ interface EquationChain {
  * remark ("x = 1/3 \approx 0.33" has the value 1/3); an approximation alone gives its value ("x \approx 11").
  * Null when there is no top-level "=" or \approx, or when a top-level comma makes it a list of equations.
  */
-function equationChain(s: string): EquationChain | null {
-  if (!s.includes('=') && !s.includes('\\approx')) return null;
+function equationChain(text: string): EquationChain | null {
+  if (!text.includes('=') && !text.includes('\\approx')) return null;
+  // a chain in parentheses: "(35 + 70 = 105)"
+  const s = text.startsWith('(') && bracketed(text) === null && closingParen(text) === text.length - 1 ? text.slice(1, -1).trim() : text;
   if (listItems(s).length > 1) return null;
   const approx = splitTopLevel(s, '\\approx');
   let sides = splitTopLevel(approx[0], '=');
-  if (sides.length === 1 && approx.length > 1) sides = [approx[0], approx[approx.length - 1]];
+  const approximation = sides.length === 1 && approx.length > 1;
+  if (approximation) sides = [approx[0], approx[approx.length - 1]];
   if (sides.length < 2 || sides.some((side) => side === '')) return null;
-  return { lhs: sides[0], value: sides[sides.length - 1], sides: sides.length };
+  return { lhs: sides[0], value: sides[sides.length - 1], sides: sides.length, approximation };
+}
+
+/** Index of the ")" that closes the "(" at 0, or -1. */
+function closingParen(s: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /**
@@ -176,7 +191,12 @@ function equationsVerdict(p: string, g: string, depth: number): boolean | null {
     const named = isNameOnly(ep.lhs) && compactAnswer(ep.lhs).toLowerCase() === compactAnswer(eg.lhs).toLowerCase();
     return named && equalNormalized(ep.value, eg.value, depth + 1);
   }
-  if (ep) return valueStandsForAnswer(p, ep, true) && equalNormalized(ep.value, g, depth + 1);
+  if (ep) {
+    if (!valueStandsForAnswer(p, ep, true)) return false;
+    if (equalNormalized(ep.value, g, depth + 1)) return true;
+    // "\\frac{9.5}{3.14159} \\approx 3.01": the exact expression before an approximation is the answer too
+    return ep.approximation && isConstant(ep.lhs) && equalNormalized(ep.lhs, g, depth + 1);
+  }
   if (eg) return valueStandsForAnswer(g, eg, false) && equalNormalized(p, eg.value, depth + 1);
   const inP = membership(p);
   const inG = membership(g);

@@ -2,7 +2,9 @@
 // why. The one call the probe, the pair builder and the CLI make.
 import { answersEqual } from './equal.ts';
 import { extractAnswer, extractGoldAnswer } from './extract.ts';
-import { choiceText } from './choice.ts';
+import { choiceText, goldLetter, letterInResponse, pickedLetter } from './choice.ts';
+import { answerAfterPhrase } from './prose.ts';
+import { answerPart } from './response.ts';
 
 /**
  * strict: only a marked answer counts (a box, an answer phrase, a math span, or a response that is itself an
@@ -40,9 +42,18 @@ export function judge(response: string, gold: string | number, options: JudgeOpt
     const predAnswer = extractAnswer(response, { lastNumberFallback });
     const goldText = typeof gold === 'number' && Number.isFinite(gold) ? String(gold) : gold;
     const goldAnswer = typeof goldText === 'string' ? extractGoldAnswer(goldText) : null;
-    if (predAnswer === null || goldAnswer === null) return { equal: false, predAnswer, goldAnswer };
+    if (goldAnswer === null) return { equal: false, predAnswer, goldAnswer };
+    const letter = goldLetter(goldAnswer);
+    if (letter !== null && (predAnswer === null || pickedLetter(predAnswer) === null) && typeof response === 'string') {
+      // a gold option letter against a response that names its letter in prose ("therefore I think it's B")
+      const text = answerPart(response);
+      const picked = letterInResponse(text, answerAfterPhrase(text, false)?.answer ?? null);
+      if (picked !== null) return { equal: picked === letter, predAnswer: picked, goldAnswer };
+    }
+    if (predAnswer === null) return { equal: false, predAnswer, goldAnswer };
     const equalOptions = { roundedDecimals: mode === 'lenient' };
     let equal = answersEqual(predAnswer, goldAnswer, equalOptions);
+    if (!equal && letter !== null) equal = pickedLetter(predAnswer) === letter;
     if (!equal && options.choices && options.choices.length > 0) {
       // a letter against the option's text, or the option's text against a letter
       const predText = choiceText(predAnswer, options.choices);

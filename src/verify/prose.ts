@@ -3,8 +3,8 @@
 import { mathSpans, wholeSpan } from './spans.ts';
 
 // "The answer is", "The final answer is", "Final answer:", "Answer:", "answer is:" ..., GSM8K's "####", and
-// 答案是 / 答案为 / 答案：/ 最终答案 ("the answer is").
-const PHRASE_RE = /(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is\s*:?|:)|####|(?:最终)?答案\s*(?:是|为|:|：))[ \t]*/gi;
+// 答案是 / 答案为 / 答案：/ 最终答案 ("the answer is"), "la réponse est", "la respuesta es", "die Antwort ist".
+const PHRASE_RE = /(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is\s*:?|:)|####|(?:最终)?答案\s*(?:是|为|:|：)|(?:la\s+)?réponse\s*(?:finale\s*)?(?:est\s*:?|:)|(?:la\s+)?respuesta\s*(?:final\s*)?(?:es\s*:?|:)|(?:die\s+)?antwort\s*(?:ist\s*:?|:))[ \t]*/gi;
 /** Phrases that close a response; one after the last box overrides the box. */
 const STRONG_PHRASE = /final|####|最终/i;
 
@@ -30,6 +30,8 @@ function tokens(s: string): string[] {
 
 /** A plain English word of prose (not a unit, not "or"/"and", not math): "because", "the", "apples". */
 function isProseWord(token: string): boolean {
+  // words in scripts other than Latin (Chinese, Arabic, Devanagari, ...) are prose too
+  if (/(?:(?![\x00-\x7F])\p{L}){2,}/u.test(token) || /^[^\x00-\x7F]*(?![\x00-\x7F])\p{L}[^\x00-\x7F]*$/u.test(token)) return true;
   const m = /^\**([A-Za-z]{2,})[.,;:!?]?\**$/.exec(token);
   return m !== null && !CONNECTIVES.has(m[1].toLowerCase()) && !UNIT_WORD.test(m[1]);
 }
@@ -41,15 +43,20 @@ function isProseWord(token: string): boolean {
 export function isBareAnswer(text: string): boolean {
   if (text.length > 200 || text.includes('\n')) return false;
   const parts = tokens(text);
-  return parts.length <= 1 || !parts.some(isProseWord);
+  // one token is an answer ("Monday"), unless it is a sentence written without spaces (Chinese)
+  if (parts.length <= 1) return !NON_LATIN_WORDS.test(text);
+  return !parts.some(isProseWord);
 }
+
+/** Three non-Latin letters in a row: a sentence in Chinese, Arabic, Devanagari ... rather than one symbol. */
+const NON_LATIN_WORDS = /(?:(?![\x00-\x7F])\p{L}){3,}/u;
 
 /**
  * Cuts "5. I hope it is correct." to "5": a sentence ends at ". ", "! " or "? " or at the end of the line
  * (a decimal point is kept: "2.5"; after an answer phrase "!" is punctuation, not a factorial).
  */
 function cutSentence(s: string): string {
-  const end = /[.!?](?:\s|$)/.exec(s);
+  const end = /[.!?](?:\s|$)|[。！？]/.exec(s);
   return (end ? s.slice(0, end.index) : s).trim();
 }
 
@@ -68,13 +75,14 @@ function leadingAnswer(text: string, lastNumberFallback: boolean): { answer: str
     if (whole.length > 0 && whole[0].start === 0) return { answer: whole[0].content.trim(), fromProse: false };
   }
   if (firstWord > 0) return { answer: parts.slice(0, firstWord).join(' '), fromProse: false };
-  const copula = /^(.*)(?:\s(?:is|are|was|equals)\s|=)/s.exec(text);
+  const copula = /^(.*)(?:\s(?:is|are|was|equals|est|es|ist)\s|=|是|为|為)/s.exec(text);
   if (copula && copula[1].length < text.length) {
     const rest = text.slice(copula[0].length).trim();
     if (rest !== '' && !/^(?:\s|[A-Za-z]{2,}\b)/.test(rest)) return leadingAnswer(rest, lastNumberFallback);
   }
-  const last = lastNumberFallback ? lastNumber(text) : null;
-  return { answer: last ?? text, fromProse: true };
+  // "Réponse: Janeth aura encore 220 $ à payer d'ici 12 mois": the first number after the phrase
+  const first = lastNumberFallback ? firstNumber(text) : null;
+  return { answer: first ?? text, fromProse: true };
 }
 
 export interface PhraseAnswer {
@@ -101,6 +109,13 @@ export function answerAfterPhrase(text: string, lastNumberFallback: boolean): Ph
   if (cleaned === '') return null;
   const { answer, fromProse } = leadingAnswer(cleaned, lastNumberFallback);
   return { answer, index: last.index, strong: STRONG_PHRASE.test(last[0]), fromProse };
+}
+
+/** The first number of the text (see lastNumber), or null. */
+export function firstNumber(text: string): string | null {
+  const m = /\\[dt]?frac\{\d+\}\{\d+\}|\d[\d,]*(?:\.\d+)?(?:\/\d+)?/.exec(text);
+  if (!m) return null;
+  return lastNumber(text.slice(Math.max(0, m.index - 2), m.index + m[0].length));
 }
 
 /**
