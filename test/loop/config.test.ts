@@ -123,3 +123,17 @@ describe('JSON syntax errors', () => {
     }
   });
 });
+
+describe('configs/', () => {
+  it('experiment.schema.json is the schema the code checks against, and every example config parses', async () => {
+    const { readFile, readdir } = await import('node:fs/promises');
+    const dir = new URL('../../configs/', import.meta.url);
+    expect(JSON.parse(await readFile(new URL('experiment.schema.json', dir), 'utf8'))).toEqual(configJsonSchema());
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && f !== 'experiment.schema.json');
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      const text = await readFile(new URL(f, dir), 'utf8');
+      expect(() => parseConfigText(text, f), f).not.toThrow();
+    }
+  });
+});
