@@ -3,7 +3,9 @@
 // schema and reported upward (`config-change`) so the lab keeps it in the URL; a bad value stays in its box
 // with the reason beside it and changes nothing.
 import { LitElement, css, html, nothing } from 'lit';
-import { CONFIG_SCHEMA, ConfigError, withField, type ExperimentConfig, type FieldSpec } from '../loop/config.ts';
+import { CONFIG_SCHEMA, ConfigError, parseConfig, type ExperimentConfig, type FieldSpec } from '../loop/config.ts';
+import { withField } from './config-field.ts';
+import type { PoolUpload } from './upload-report.ts';
 import { inputText, numberStep, specOf, valueFromInput } from './config-field.ts';
 import { presets, type Preset } from './presets.ts';
 import './upload-report.ts';
@@ -32,6 +34,7 @@ export class SetupForm extends LitElement {
     config: { attribute: false },
     disabled: { type: Boolean },
     invalid: { state: true },
+    dataChoice: { state: true },
   };
 
   declare config: ExperimentConfig;
@@ -39,12 +42,15 @@ export class SetupForm extends LitElement {
   declare disabled: boolean;
   /** dotted key → why the text in its box was not taken */
   declare invalid: Map<string, string>;
+  /** where training problems come from, as chosen; the config follows once the choice is complete (a set picked, a file read) */
+  declare dataChoice: '' | 'curriculum' | 'bundled' | 'file';
 
   constructor() {
     super();
     this.config = undefined as unknown as ExperimentConfig;
     this.disabled = false;
     this.invalid = new Map();
+    this.dataChoice = '';
   }
 
   static override styles = css`
@@ -73,6 +79,7 @@ export class SetupForm extends LitElement {
   override render() {
     if (!this.config) return nothing;
     const c = this.config;
+    const data = this.dataChoice || c.pool.source;
     return html`
       <div class="presets" role="group" aria-label="Presets">
         ${presets(c).map((p, i) => this.renderPreset(p, i === 0))}
@@ -83,22 +90,22 @@ export class SetupForm extends LitElement {
       <fieldset ?disabled=${this.disabled}><legend>Data</legend>
         <div class="row">
           <label>Training problems
-            <select aria-label="Training problems" @change=${(e: Event) => this.set('pool.source', (e.target as HTMLSelectElement).value)}>
-              <option value="curriculum" ?selected=${c.pool.source === 'curriculum'}>the curriculum (synthetic, 22 skills)</option>
-              <option value="bundled" ?selected=${c.pool.source === 'bundled'}>a bundled data set</option>
-              <option value="file" ?selected=${c.pool.source === 'file'}>my own JSONL file</option>
+            <select @change=${this.onDataChoice}>
+              <option value="curriculum" ?selected=${data === 'curriculum'}>the curriculum (synthetic, 22 skills)</option>
+              <option value="bundled" ?selected=${data === 'bundled'}>a bundled data set</option>
+              <option value="file" ?selected=${data === 'file'}>my own JSONL file</option>
             </select></label>
-          ${c.pool.source === 'curriculum' ? html`
+          ${data === 'curriculum' ? html`
             ${this.renderField('pool.mix', 'Pool mix')}${this.renderField('pool.count', 'Pool size')}` : nothing}
-          ${c.pool.source === 'bundled' ? html`
+          ${data === 'bundled' ? html`
             <label>Data set
-              <select @change=${(e: Event) => this.set('pool.file', (e.target as HTMLSelectElement).value)}>
-                <option value="" ?selected=${c.pool.file === ''} disabled>choose…</option>
-                ${BUNDLED_CHOICES.map((b) => html`<option value=${b.value} ?selected=${c.pool.file === b.value}>${b.label}</option>`)}
+              <select @change=${(e: Event) => this.setMany({ 'pool.source': 'bundled', 'pool.file': (e.target as HTMLSelectElement).value })}>
+                <option value="" ?selected=${c.pool.source !== 'bundled'} disabled>choose…</option>
+                ${BUNDLED_CHOICES.map((b) => html`<option value=${b.value} ?selected=${c.pool.source === 'bundled' && c.pool.file === b.value}>${b.label}</option>`)}
               </select></label>${this.renderField('pool.limit', 'First N problems (0: all)')}` : nothing}
         </div>
-        ${c.pool.source === 'curriculum' ? html`<p class="hint">Imbalanced: most problems exercise skills the model has already mastered, the case SAI-DPO is made for. Balanced: every skill equally often.</p>` : nothing}
-        ${c.pool.source === 'file' ? html`<upload-report></upload-report>` : nothing}
+        ${data === 'curriculum' ? html`<p class="hint">Imbalanced: most problems exercise skills the model has already mastered, the case SAI-DPO is made for. Balanced: every skill equally often.</p>` : nothing}
+        ${data === 'file' ? html`<upload-report @pool-upload=${this.onUpload}></upload-report>` : nothing}
       </fieldset>
       <fieldset ?disabled=${this.disabled}><legend>Sampler</legend>
         <div class="row">${this.renderField('sampler.name', 'Which problems to train on')}</div>
@@ -178,14 +185,39 @@ export class SetupForm extends LitElement {
     }
   }
 
-  private onModelChange(event: CustomEvent<{ path: string; dtype: string }>): void {
-    event.stopPropagation();
+  private onDataChoice(event: Event): void {
+    const choice = (event.target as HTMLSelectElement).value as 'curriculum' | 'bundled' | 'file';
+    this.dataChoice = choice;
+    if (choice === 'curriculum') this.setMany({ 'pool.source': 'curriculum', 'pool.file': '' });
+  }
+
+  /**
+   * An uploaded pool reaches the loop worker as a blob: URL of the file's bytes (same origin, so the worker can
+   * fetch it); the fragment carries the file's name for the run's notes.
+   */
+  private onUpload(event: CustomEvent<PoolUpload>): void {
+    const url = URL.createObjectURL(event.detail.file);
+    this.setMany({ 'pool.source': 'file', 'pool.file': `${url}#${encodeURIComponent(event.detail.fileName)}` });
+  }
+
+  /** Applies several fields at once (the config's cross-field rules see them together). */
+  setMany(fields: Record<string, unknown>): void {
     try {
-      const next = withField(withField(this.config, 'model.path', event.detail.path), 'model.dtype', event.detail.dtype);
+      let next = this.config;
+      for (const [key, value] of Object.entries(fields)) next = withField(next, key, value, false);
+      next = parseConfig(next);
+      const invalid = new Map(this.invalid);
+      for (const key of Object.keys(fields)) invalid.delete(key);
+      this.invalid = invalid;
       this.dispatchEvent(new CustomEvent<ExperimentConfig>('config-change', { detail: next, bubbles: true, composed: true }));
     } catch (error) {
-      this.invalid = new Map(this.invalid).set('model.path', error instanceof ConfigError ? error.problems.join('; ') : String(error));
+      this.invalid = new Map(this.invalid).set(Object.keys(fields)[0], error instanceof ConfigError ? error.problems.join('; ') : String(error));
     }
+  }
+
+  private onModelChange(event: CustomEvent<{ path: string; dtype: string }>): void {
+    event.stopPropagation();
+    this.setMany({ 'model.path': event.detail.path, 'model.dtype': event.detail.dtype });
   }
 }
 

@@ -8,6 +8,8 @@ import type { Problem } from '../data/problem.ts';
 
 export interface PoolUpload {
   fileName: string;
+  /** the file as the user chose it (the loop worker reads it again through a blob: URL) */
+  file: File;
   problems: Problem[];
   result: ImportResult;
 }
@@ -96,7 +98,7 @@ export class UploadReport extends LitElement {
       this.result = result;
       this.status = result.counts.loaded === 0 ? 'failed' : result.counts.skipped > 0 ? 'problems' : 'loaded';
       if (result.counts.loaded > 0) {
-        this.dispatchEvent(new CustomEvent<PoolUpload>('pool-upload', { detail: { fileName: file.name, problems: result.problems, result }, bubbles: true, composed: true }));
+        this.dispatchEvent(new CustomEvent<PoolUpload>('pool-upload', { detail: { fileName: file.name, file, problems: result.problems, result }, bubbles: true, composed: true }));
       }
     } catch (error) {
       this.error = `Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`;

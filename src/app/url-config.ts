@@ -24,7 +24,13 @@ export function readUrlConfig(search: string): UrlConfig {
 export function urlWithConfig(search: string, config: ExperimentConfig): string {
   const kept = new URLSearchParams();
   for (const [key, value] of new URLSearchParams(search)) if (PAGE_PARAMETERS.has(key)) kept.set(key, value);
-  const configPart = configToQuery(config).slice(1);
+  const query = new URLSearchParams(configToQuery(config).slice(1));
+  // an uploaded file lives only in this tab (a blob: URL): a link cannot carry it
+  if (config.pool.file.startsWith('blob:')) {
+    query.delete('pool.file');
+    query.delete('pool.source');
+  }
+  const configPart = query.toString();
   const text = [configPart, kept.toString()].filter(Boolean).join('&');
   return text ? `?${text}` : '';
 }

@@ -14,7 +14,6 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--enable-unsafe-webgpu',
 ];
 
 export interface ChromiumSession {
@@ -24,13 +23,18 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** false: a browser as a user without WebGPU has it (the feature switched off) */
+  webgpu?: boolean;
+}
+
 /** A browser with a fresh user-data-dir (so the Cache API starts empty), removed on close. */
-export async function launchChromium(): Promise<ChromiumSession> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<ChromiumSession> {
   const profile = await mkdtemp(join(tmpdir(), 'sai-dpo-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...(options.webgpu === false ? ['--disable-features=WebGPU'] : ['--enable-unsafe-webgpu'])],
   });
   const log: string[] = [];
   const watch = (page: import('playwright-core').Page) => {
