@@ -1,14 +1,17 @@
 // Remote backends for the command line (Node): the options `sai-dpo run` takes for them and the factories that
-// turn parsed options into a generation backend, a trainer and an embedder. A command spreads the option tables
-// into its parseArgs options and calls the factories, giving them its own engine-backed defaults:
+// turn parsed options into a generation backend, a trainer and an embedder. A command spreads REMOTE_RUN_OPTIONS
+// into its own options and calls the factories, giving them its engine-backed defaults:
 //
 //   const backend = await backendFromOptions(values, { outDir, engine: () => engineBackend });
-//   const trainer = trainerFromOptions(values, { outDir, backend, resume, engine: () => engineTrainer });
+//   const trainer = await trainerFromOptions(values, { outDir, backend, resume, engine: () => engineTrainer });
+//
+// or, for the loop, policyFromOptions (both at once; undefined when both are the engine's).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../data/tagging/embedder.ts';
 import type { GenerationBackend } from '../loop/backend.ts';
 import type { Trainer } from '../loop/trainer.ts';
+import type { OptionSpecs } from '../cli/args.ts';
 import { DiskAnswerCache } from './disk-answer-cache.ts';
 import { ExternalTrainer, type Checkpoint } from './external-trainer.ts';
 import { OpenAIEmbedder } from './openai-embedder.ts';
@@ -21,50 +24,33 @@ export { ExternalTrainer, parseCheckpoint, type Checkpoint } from './external-tr
 export { DiskAnswerCache } from './disk-answer-cache.ts';
 export { explainFetchFailure } from './cors.ts';
 
-/** parseArgs options for choosing where answers come from. */
-export const BACKEND_CLI_OPTIONS = {
-  backend: { type: 'string' },
-  endpoint: { type: 'string' },
-  model: { type: 'string' },
-  'api-key-env': { type: 'string' },
-  concurrency: { type: 'string' },
-  'request-timeout': { type: 'string' },
-  retries: { type: 'string' },
-  'answer-cache': { type: 'string' },
-} as const;
+/**
+ * The options `sai-dpo run` takes for remote backends, in the CLI's option format (src/cli/args.ts). No defaults
+ * here (the factories apply them), so an option given with the wrong --backend / --trainer can be named.
+ */
+export const REMOTE_RUN_OPTIONS = {
+  backend: { kind: 'string', choices: ['engine', 'openai'], placeholder: 'engine|openai', help: 'where answers come from: engine (default), the WebGPU engine; openai, an OpenAI-compatible completions server' },
+  endpoint: { kind: 'string', placeholder: 'URL', help: 'openai: the server, e.g. http://127.0.0.1:8000/v1' },
+  model: { kind: 'string', placeholder: 'NAME', help: 'openai: the served model name' },
+  'api-key-env': { kind: 'string', placeholder: 'VAR', help: 'openai: read the API key from environment variable VAR (never written anywhere)' },
+  concurrency: { kind: 'integer', min: 1, help: 'openai: requests in flight (default 16)' },
+  'request-timeout': { kind: 'number', above: 0, placeholder: 'S', help: 'openai: seconds before a request is abandoned and retried (default 120)' },
+  retries: { kind: 'integer', min: 0, help: 'openai: retries per request, with exponential backoff (default 4)' },
+  'answer-cache': { kind: 'string', placeholder: 'FILE', help: 'openai: the answer cache (default OUT/answer-cache.jsonl); an interrupted run reuses it' },
+  trainer: { kind: 'string', choices: ['engine', 'external'], placeholder: 'engine|external', help: 'who trains: engine (default), DPO with LoRA on the WebGPU engine; external, TRL / OpenRLHF hand-off folders in OUT/external/iter-N, then wait for the new checkpoint' },
+  checkpoint: { kind: 'string', placeholder: 'PATH|NAME', help: 'external: the new checkpoint of the iteration being waited for (with --resume)' },
+  'base-model-path': { kind: 'string', placeholder: 'PATH', help: 'external: the starting weights the first iteration trains from (default: --model)' },
+  'checkpoint-poll': { kind: 'number', above: 0, placeholder: 'S', help: 'external: seconds between looks for OUT/external/iter-N/CHECKPOINT (default 2)' },
+} as const satisfies OptionSpecs;
 
-/** parseArgs options for choosing who trains. */
-export const TRAINER_CLI_OPTIONS = {
-  trainer: { type: 'string' },
-  checkpoint: { type: 'string' },
-  'base-model-path': { type: 'string' },
-  'checkpoint-poll': { type: 'string' },
-} as const;
+/** Options for a remote embedder, in the same format. */
+export const REMOTE_EMBEDDER_OPTIONS = {
+  'embed-endpoint': { kind: 'string', placeholder: 'URL', help: 'an OpenAI-compatible /v1/embeddings server for the knowledge embeddings' },
+  'embed-model': { kind: 'string', placeholder: 'NAME', help: 'the embedding model it serves' },
+  'embed-batch': { kind: 'integer', min: 1, help: 'texts per embeddings request (default 128)' },
+} as const satisfies OptionSpecs;
 
-/** parseArgs options for a remote embedder. */
-export const EMBEDDER_CLI_OPTIONS = {
-  'embed-endpoint': { type: 'string' },
-  'embed-model': { type: 'string' },
-  'embed-batch': { type: 'string' },
-} as const;
-
-export const BACKEND_USAGE = `generation backend:
-  --backend engine|openai     engine (default): the WebGPU engine; openai: an OpenAI-compatible completions server
-  --endpoint URL              openai: the server, e.g. http://127.0.0.1:8000/v1
-  --model NAME                openai: the served model name
-  --api-key-env VAR           openai: read the API key from environment variable VAR (never written anywhere)
-  --concurrency N             openai: requests in flight (default 16)
-  --request-timeout S         openai: seconds before one request is abandoned and retried (default 120)
-  --retries N                 openai: retries per request, with exponential backoff (default 4)
-  --answer-cache FILE         openai: the answer cache (default OUT/answer-cache.jsonl); a rerun reuses it
-trainer:
-  --trainer engine|external   engine (default): DPO with LoRA on the WebGPU engine; external: write TRL / OpenRLHF
-                              hand-off folders under OUT/external/iter-N and wait for each new checkpoint
-  --checkpoint PATH|NAME      external: the checkpoint of the iteration being waited for (with --resume)
-  --base-model-path PATH      external: the starting weights to train from (default: --model)
-  --checkpoint-poll S         external: seconds between looks for OUT/external/iter-N/CHECKPOINT (default 2)`;
-
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type Values = Record<string, unknown>;
 
 export interface BackendContext {
   /** the run's output folder (the answer cache goes there) */
@@ -147,6 +133,49 @@ export async function trainerFromOptions(values: Values, context: TrainerContext
   return trainer;
 }
 
+/** What the loop needs for its policy (structurally the loop's Policy): answers, training, clean-up. */
+export interface RemotePolicy {
+  backend: GenerationBackend;
+  trainer: Trainer;
+  dispose(): Promise<void> | void;
+}
+
+export interface PolicyContext {
+  outDir: string;
+  resume: boolean;
+  env?: Record<string, string | undefined>;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The loop's policy from the command line: undefined when both --backend and --trainer are the engine's (the
+ * caller keeps its own), else a loader for the remote policy (an OpenAI-compatible server answers, an external
+ * trainer trains). Every option is checked now, before any work starts; nothing is opened until the loader runs.
+ */
+export function policyFromOptions(values: Values, context: PolicyContext): (() => Promise<RemotePolicy>) | undefined {
+  const backendKind = choice(values, 'backend', ['engine', 'openai'], 'engine');
+  const trainerKind = choice(values, 'trainer', ['engine', 'external'], 'engine');
+  if (backendKind === 'engine' && trainerKind === 'engine') {
+    refuseUnless(values, ['endpoint', 'model', 'api-key-env', 'concurrency', 'request-timeout', 'retries', 'answer-cache'], '--backend openai');
+    refuseUnless(values, ['checkpoint', 'base-model-path', 'checkpoint-poll'], '--trainer external');
+    return undefined;
+  }
+  if (backendKind === 'openai' && trainerKind === 'engine') throw new Error('--backend openai needs --trainer external: the engine cannot train a model another server serves');
+  if (backendKind === 'engine') throw new Error('--trainer external needs --backend openai: the new checkpoint is served by the inference server, which the loop then asks');
+  required(values, 'endpoint', '--backend openai');
+  required(values, 'model', '--backend openai');
+  apiKeyFrom(values, context.env ?? process.env);
+  const noEngine = () => {
+    throw new Error('unreachable: the engine is not used with --backend openai --trainer external');
+  };
+  return async () => {
+    const backend = await backendFromOptions(values, { outDir: context.outDir, engine: noEngine, env: context.env, log: context.log });
+    const trainer = await trainerFromOptions(values, { outDir: context.outDir, backend, resume: context.resume, engine: noEngine, env: context.env, log: context.log, signal: context.signal });
+    return { backend, trainer, dispose: () => backend.dispose?.() };
+  };
+}
+
 export async function embedderFromOptions(values: Values, context: { env?: Record<string, string | undefined>; log?: (line: string) => void }): Promise<Embedder | null> {
   const endpoint = text(values, 'embed-endpoint');
   if (endpoint === undefined) {
@@ -189,6 +218,7 @@ function latestRecorded(file: string): Checkpoint | null {
 function text(values: Values, name: string): string | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
+  if (typeof v === 'number') return String(v);
   if (typeof v !== 'string' || v.trim() === '') throw new Error(`--${name} needs a value`);
   return v.trim();
 }

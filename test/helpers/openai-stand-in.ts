@@ -25,6 +25,8 @@ export interface StandInOptions {
   embeddingDim?: number;
   /** like servers without `n` support: one choice per request whatever n asks */
   ignoreN?: boolean;
+  /** the pass rate a served model has on a problem (a trained checkpoint answers better); default problem.passRate */
+  passRateFor?: (problem: StandInProblem, model: string) => number;
 }
 
 export interface RecordedRequest {
@@ -77,18 +79,25 @@ export class OpenAIStandIn {
   }
 
   /** The deterministic answer model: sample `sample` of `prompt` under `seed`. Exposed so tests can predict it. */
-  answerFor(prompt: string, seed: number, sample: number, temperature: number): { text: string; right: boolean } | null {
+  answerFor(prompt: string, seed: number, sample: number, temperature: number, model = this.models()[0]): { text: string; right: boolean } | null {
     const problem = this.problemIn(prompt);
     if (!problem) return null;
-    const right = temperature === 0 ? problem.passRate >= 0.5 : unitHash(`${seed}|${sample}|${prompt}`) < problem.passRate;
+    const passRate = this.options.passRateFor ? this.options.passRateFor(problem, model) : problem.passRate;
+    const right = temperature === 0 ? passRate >= 0.5 : unitHash(`${seed}|${sample}|${prompt}`) < passRate;
     const answer = right ? problem.answer : wrongAnswer(problem.answer, unitHash(`wrong|${seed}|${sample}|${prompt}`));
     const steps = 1 + Math.floor(unitHash(`steps|${seed}|${sample}|${prompt}`) * 3);
     const lines = Array.from({ length: steps }, (_, i) => `Step ${i + 1}: work on the problem.`);
     return { text: `${lines.join('\n')}\nThe answer is \\boxed{${answer}}.`, right };
   }
 
+  private byQuestion: Map<string, StandInProblem> | null = null;
+
   private problemIn(prompt: string): StandInProblem | undefined {
-    // the longest question contained in the prompt (the loop wraps questions in its own prompt format)
+    // the prompt itself, or the question it starts with (the loop's prompt format is the question and a newline)
+    this.byQuestion ??= new Map(this.options.problems.map((p) => [p.question.trim(), p]));
+    const exact = this.byQuestion.get(prompt.trim()) ?? this.byQuestion.get(prompt.split('\n')[0].trim());
+    if (exact) return exact;
+    // otherwise the longest question contained in the prompt
     let best: StandInProblem | undefined;
     for (const p of this.options.problems) if (prompt.includes(p.question) && (!best || p.question.length > best.question.length)) best = p;
     return best;
@@ -153,7 +162,7 @@ export class OpenAIStandIn {
     const choices = [];
     let tokens = 0;
     for (let j = 0; j < n; j++) {
-      const answer = this.answerFor(prompt, seed, j, temperature);
+      const answer = this.answerFor(prompt, seed, j, temperature, String(body.model));
       let text = answer?.text ?? 'I do not know this one.';
       const words = text.split(/\s+/);
       const truncated = words.length > maxTokens;

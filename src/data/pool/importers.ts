@@ -40,7 +40,7 @@ export interface ImportResult {
   counts: { records: number; loaded: number; skipped: number; warnings: number };
 }
 
-const PRESETS: Record<ResolvedFormat, { candidates: Candidates; requireHashAnswer: boolean }> = {
+export const PRESETS: Record<ResolvedFormat, { candidates: Candidates; requireHashAnswer: boolean }> = {
   // openai/grade-school-math: question, answer = solution ending with "#### n"
   gsm8k: { candidates: { ...DEFAULT_CANDIDATES, question: ['question'], answer: ['answer'] }, requireHashAnswer: true },
   // Hendrycks MATH (problem, level, type, solution with \boxed{}) and MATH-500 (plus answer, subject, unique_id)
