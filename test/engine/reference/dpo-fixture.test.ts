@@ -70,7 +70,7 @@ describe.each(FIXTURES)('DPO on %s', (fixture) => {
     for (const key of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins']) {
       const rel = Math.abs(result.metrics[key] - expected[key]) / Math.abs(expected[key]);
       console.log(`${fixture} ${key}: ${result.metrics[key]} vs ${expected[key]} (relative ${rel.toExponential(2)})`);
-      expect(rel).toBeLessThan(1e-4);
+      expect(rel).toBeLessThan(2e-5); // measured up to 1.5e-6 (rewards/rejected, a small difference of sums)
     }
     expect(result.loss).toBe(result.metrics.loss);
     expect(result.metrics['rewards/accuracies']).toBe(expected['rewards/accuracies']);
@@ -90,7 +90,6 @@ describe.each(FIXTURES)('DPO on %s', (fixture) => {
       worst = Math.max(worst, rel);
     }
     console.log(`${fixture}: worst relative gradient error by norm over ${want.size} adapter tensors ${worst.toExponential(2)}`);
-    // README: f32 engines agree to about 1e-3 relative by norm on gradients
-    expect(worst).toBeLessThan(1e-3);
+    expect(worst).toBeLessThan(6e-6); // measured 5.4e-7 (f32), 5.8e-7 (bf16)
   });
 });

@@ -28,7 +28,7 @@ describe('sai-dpo dpo-grad', () => {
       const a = got.f32(name);
       const b = want.f32(name);
       const err = Math.sqrt(a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0) / b.reduce((s, x) => s + x * x, 0));
-      expect(err).toBeLessThan(1e-3);
+      expect(err).toBeLessThan(2e-5); // as dpo-grad.test.ts (measured 1.9e-6)
     }
   });
 
