@@ -16,8 +16,9 @@ export interface Preset {
  * answers, one epoch, 32 held-out problems.
  */
 const QUICK: ConfigInput = {
+  // one iteration: the demo's question is what the first round of SAI-DPO does, and whether it beats random sampling
   name: 'quick demo',
-  iterations: 2,
+  iterations: 1,
   pool: { count: 300 },
   heldOut: { count: 32 },
   clusters: { kMin: 4, kMax: 8 },
@@ -47,13 +48,13 @@ export function presets(base: ExperimentConfig = defaultConfig()): Preset[] {
     {
       id: 'quick-demo',
       title: 'Quick demo',
-      description: 'SAI-DPO on a small curriculum pool: about a minute per iteration on a laptop GPU.',
-      arms: [{ label: 'sai', config: quick({}) }],
+      description: 'One iteration of SAI-DPO on a small curriculum pool, then random sampling with the same budget to compare: about a minute each on a laptop GPU.',
+      arms: ['sai', 'random'].map((sampler) => ({ label: sampler, config: quick({ name: `quick demo (${sampler})`, sampler: { name: sampler as 'sai' } }) })),
     },
     {
       id: 'compare-samplers',
       title: 'Compare samplers',
-      description: 'SAI-DPO against random sampling, 3 seeds each, the same budget: six quick runs.',
+      description: 'SAI-DPO against random sampling, 3 seeds each, 2 iterations, the same budget: six quick runs.',
       arms: ['sai', 'random'].flatMap((sampler) => [1, 2, 3].map((seed) => ({
         label: `${sampler} seed ${seed}`,
         config: quick({ name: `compare ${sampler} seed ${seed}`, seed, sampler: { name: sampler as 'sai' } }),

@@ -1,0 +1,155 @@
+// The SAI-DPO loop driven from the page, in Chromium on SwiftShader, with the loop worker and IndexedDB:
+// the Quick demo runs one iteration end to end (SAI-DPO, then random sampling) and every panel shows data; Step
+// runs exactly one stage each press; a reload mid-run resumes from the saved stages. Screenshots of every panel go
+// to test-results/run/.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildApp, PROJECT_ROOT } from './build-app.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
+import { launchChromium, type ChromiumSession } from './chromium.ts';
+
+const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
+const HAS_WORKER = existsSync(join(PROJECT_ROOT, 'workers', 'loop.worker.ts'));
+const HAS_TINY_MATH = existsSync(join(PROJECT_ROOT, 'public', 'models', 'tiny-math', 'model.safetensors'));
+const RUN_TIMEOUT = 540_000;
+
+/** Budgets small enough for a few stages a minute on a software adapter. */
+const TINY = new URLSearchParams({
+  'model.path': HAS_TINY_MATH ? 'tiny-math' : 'tiny-random',
+  iterations: '1',
+  'pool.count': '80',
+  'heldOut.count': '12',
+  'clusters.kMin': '2',
+  'clusters.kMax': '5',
+  'probe.minCount': '8',
+  'probe.answers': '4',
+  'probe.maxNewTokens': '24',
+  'sampler.problems': '8',
+  'pairs.answers': '4',
+  'pairs.maxNewTokens': '24',
+  'budget.mode': 'problems',
+  'train.epochs': '1',
+  'train.batchSize': '4',
+  'train.microBatch': '4',
+  'eval.maxNewTokens': '24',
+}).toString();
+
+let dist = '';
+let server: StaticServer;
+let browser: ChromiumSession;
+
+beforeAll(async () => {
+  if (!HAS_WORKER) return;
+  dist = await buildApp();
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
+});
+
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => console.log(`browser console:\n${browser?.log.slice(-80).join('\n')}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
+
+async function openLab(query: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${server.origin}/${query}`);
+  await expect.poll(() => page.locator('run-controls').count(), { timeout: 30_000 }).toBe(1);
+  return page;
+}
+
+const controlState = (page: Page) => page.locator('run-controls').getAttribute('state');
+
+/** Saved stage keys of the open run, read from the runs table ("stages saved"). */
+async function savedStages(page: Page): Promise<number> {
+  const row = page.locator('runs-panel tr[aria-current="true"] td').nth(2);
+  return Number((await row.textContent()) ?? '0');
+}
+
+async function failIfFailed(page: Page): Promise<void> {
+  const failure = page.locator('#failure');
+  if ((await failure.count()) > 0) throw new Error(`the page shows a failure: ${await failure.textContent()}`);
+}
+
+describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
+  test('Quick demo: one iteration of SAI-DPO and of random sampling end to end; every panel shows data', async () => {
+    const page = await openLab(HAS_TINY_MATH ? '' : '?model.path=tiny-random');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Quick demo' }).click();
+    // the second arm (random) starts when the first finishes; wait for both
+    await expect.poll(async () => {
+      await failIfFailed(page);
+      return page.locator('runs-panel tbody tr').count();
+    }, { timeout: RUN_TIMEOUT, interval: 2000 }).toBe(2);
+    await expect.poll(async () => {
+      await failIfFailed(page);
+      return controlState(page);
+    }, { timeout: RUN_TIMEOUT, interval: 2000 }).toBe('finished');
+    console.log(`Quick demo (two one-iteration runs) took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    // the random arm is open now; its panels, then the SAI arm's
+    const panels = ['knowledge-map-panel', 'sampling-panel', 'evaluation-panel', 'compare-panel'];
+    for (const tag of panels) await expect.poll(() => page.locator(tag).getAttribute('filled'), { timeout: 30_000 }).toBe('');
+    await page.locator('runs-panel tbody tr').nth(1).getByRole('button', { name: /^Open/ }).click();
+    const all = [...panels, 'probe-panel', 'pairs-panel', 'training-panel'];
+    for (const tag of all) {
+      const filled = await expect.poll(() => page.locator(tag).getAttribute('filled'), { timeout: 30_000 }).toBe('').then(() => true, () => false);
+      const charts = page.locator(`${tag} lab-chart`);
+      for (let i = 0; i < (await charts.count()); i++) await expect.poll(() => charts.nth(i).getAttribute('drawn'), { timeout: 20_000 }).toBe('');
+      await page.locator(tag).screenshot({ path: join(SHOTS, `${tag}.png`) });
+      console.log(`${tag}: ${filled ? 'data' : 'EMPTY'} — ${(await page.locator(tag).locator('.caption').first().textContent().catch(() => ''))?.trim()}`);
+      if (HAS_TINY_MATH || !['pairs-panel', 'training-panel'].includes(tag)) expect(filled, tag).toBe(true);
+    }
+    await page.screenshot({ path: join(SHOTS, 'page.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('Step runs exactly one stage per press, then stops', async () => {
+    const page = await openLab(`?${TINY}`);
+    const stages: string[] = [];
+    for (let press = 1; press <= 6; press++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await expect.poll(async () => {
+        await failIfFailed(page);
+        return controlState(page);
+      }, { timeout: RUN_TIMEOUT, interval: 500 }).toMatch(/^(paused|finished)$/);
+      await expect.poll(() => savedStages(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(press);
+      // the run's config is saved as one key too; stages beyond that grow by one per press
+      const saved = await savedStages(page);
+      stages.push(`${press}: ${saved} keys, next ${await page.locator('run-controls li[aria-current="step"]').textContent()}`);
+      expect(saved).toBe(press + 1);
+    }
+    console.log(stages.join('\n'));
+    await page.close();
+  });
+
+  test('a reload mid-run resumes from the saved stages and finishes', async () => {
+    const page = await openLab(`?${TINY}`);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(async () => {
+      await failIfFailed(page);
+      return savedStages(page).catch(() => 0);
+    }, { timeout: RUN_TIMEOUT, interval: 500 }).toBeGreaterThanOrEqual(4);
+    const before = await savedStages(page);
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toBeTruthy();
+    await page.reload();
+    await expect.poll(() => page.locator('run-controls .detail[role="status"]').textContent(), { timeout: 30_000 }).toMatch(/Resuming after a reload, from \w+/);
+    expect(new URL(page.url()).searchParams.get('run')).toBe(runId);
+    await expect.poll(async () => {
+      await failIfFailed(page);
+      return controlState(page);
+    }, { timeout: RUN_TIMEOUT, interval: 2000 }).toBe('finished');
+    expect(await savedStages(page)).toBeGreaterThan(before);
+    await expect.poll(() => page.locator('evaluation-panel').getAttribute('filled'), { timeout: 30_000 }).toBe('');
+    await page.close();
+  });
+});
