@@ -40,7 +40,7 @@ export interface ClusterOptions {
   maxIter?: number;
   /** k-means tolerance (default 1e-4, see kmeans.ts) */
   tol?: number;
-  /** k-means restarts of the final clustering; the lowest inertia is kept (default 3) */
+  /** k-means restarts of the final clustering; the lowest inertia is kept (default 1, as scikit-learn's n_init="auto" for k-means++) */
   restarts?: number;
   /** rows the PCA covariance is estimated from (default 10000) */
   pcaMaxRows?: number;
@@ -130,7 +130,7 @@ export function clusterEmbeddings(
   }
   const maxIter = options.maxIter ?? 300;
   onProgress?.({ phase: 'kmeans', done: 0, total: 1 });
-  const fit = kmeans(data, n, dim, { k, seed: options.seed, maxIter, tol: options.tol, restarts: options.restarts ?? 3 });
+  const fit = kmeans(data, n, dim, { k, seed: options.seed, maxIter, tol: options.tol, restarts: options.restarts ?? 1 });
   onProgress?.({ phase: 'kmeans', done: 1, total: 1 });
   onProgress?.({ phase: 'project', done: 0, total: 1 });
   const projection = pca2(data, n, dim, { maxRows: options.pcaMaxRows });
