@@ -65,11 +65,11 @@ export function boxesOf(text: string, limit = 64): Box[] {
 
 /**
  * What may stand between two boxes of one answer: spaces, commas, semicolons, "and" / "or", \quad, \text{and},
- * "&", "\\" (and a lone backslash, from text escaped twice). Math delimiters ($, \), \[) may stand there too when a comma or a word joins the boxes
+ * "&", "\\" (and a lone backslash, from text escaped twice), and a name with "=" ("$x = \boxed{3}$ or $x = \boxed{-1}$"). Math delimiters ($, \), \[) may stand there too when a comma or a word joins the boxes
  * ("\(\boxed{1}\) and \(\boxed{-2}\)"); boxes in separate math blocks with nothing between them
  * ("$$\boxed{20}$$ \boxed{143}") are separate statements, and the last one is the answer.
  */
-const JOINER_TOKEN = /^(?:\s+|,|;|&|\\\\|\\[,;: ]|~|\\quad|\\qquad|and|or|\\(?:text|textrm|mbox|mathrm)\{\s*(?:and|or|,)?\s*\}|\$\$?|\\[()[\]]|\\$)/;
+const JOINER_TOKEN = /^(?:\s+|,|;|&|\\\\|\\[,;: ]|~|\\quad|\\qquad|and|or|\\(?:text|textrm|mbox|mathrm)\{\s*(?:and|or|,)?\s*\}|\$\$?|\\[()[\]]|\\$|[A-Za-z](?:_\{?\w+\}?)?\s*=)/;
 
 function joinsBoxes(between: string): boolean {
   if (between.length > 80) return false;

@@ -70,6 +70,9 @@ function equalNormalized(p: string, g: string, depth: number): boolean {
   if (np || ng) {
     const comma = np ? decimalCommaReading(g) : decimalCommaReading(p);
     if (comma) return numbersEqual(np ?? comma, ng ?? comma);
+    // "1,000,000" against "10^6": the separators are not list commas
+    p = withoutThousands(p);
+    g = withoutThousands(g);
   }
   const letter = choiceLetter(g);
   if (letter) return predictedChoice(p) === letter;
@@ -164,11 +167,12 @@ function closingParen(s: string): number {
 /**
  * An equation's value may stand for the answer when its left side names it ("x = 5", "f(x) = 2x",
  * "(p, q) = (3, 2)", "\\frac{NO}{BO} = ...", "V_1 : V_2 = 11 : 21"), or the chain runs through a name ("1 = x = 0").
- * For a predicted answer also when the left side is a computation without variables ("3 + 4 = 7"); a gold
- * "7 = 11a + c" is an equation to match, not the value 11a + c.
+ * For a predicted answer also when both sides are constants (a computation, "3 + 4 = 7"); "7 = 11a + c" is an
+ * equation to match, not the value 11a + c.
  */
 function valueStandsForAnswer(s: string, chain: EquationChain, isPrediction: boolean): boolean {
-  if (isNameOnly(chain.lhs) || isNamedQuantity(chain.lhs) || (isPrediction && isConstant(chain.lhs))) return true;
+  if (isNameOnly(chain.lhs) || isNamedQuantity(chain.lhs)) return true;
+  if (isPrediction && isConstant(chain.lhs) && isConstant(chain.value)) return true;
   return chain.sides > 2 && splitTopLevel(splitTopLevel(s, '\\approx')[0], '=').slice(1, -1).some(isNameOnly);
 }
 
@@ -304,8 +308,8 @@ function unorderedEqual(p: string[], g: string[], depth: number): boolean {
 
 /** Single answers: equations, "x = 5", numbers with units, infinities, words, algebraic expressions. */
 function leavesEqual(p: string, g: string, depth: number): boolean {
-  const up = stripUnits(p, isConstant);
-  const ug = stripUnits(g, isConstant);
+  const up = withoutThousands(stripUnits(p, isConstant));
+  const ug = withoutThousands(stripUnits(g, isConstant));
   if (up !== p || ug !== g) {
     if (compactAnswer(up) === compactAnswer(ug)) return true;
     const np = parseNumber(up);
@@ -331,6 +335,11 @@ function leavesEqual(p: string, g: string, depth: number): boolean {
 }
 
 const NO_VARIABLES = new Map<string, number>();
+
+/** "1,000,000" as "1000000", so that a number with separators also reads as an expression (against 10^6). */
+function withoutThousands(s: string): string {
+  return /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$/.test(s) ? s.replace(/,/g, '') : s;
+}
 
 /** Words and phrases ("Monday", "no solution") are compared as text, not as products of variables. */
 function isWord(s: string): boolean {

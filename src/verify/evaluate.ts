@@ -124,7 +124,11 @@ export function evaluateFloat(node: Node, env: ReadonlyMap<string, number>): num
     case 'add': return evaluateFloat(node.a, env) + evaluateFloat(node.b, env);
     case 'sub': return evaluateFloat(node.a, env) - evaluateFloat(node.b, env);
     case 'mul': return evaluateFloat(node.a, env) * evaluateFloat(node.b, env);
-    case 'div': return evaluateFloat(node.a, env) / evaluateFloat(node.b, env);
+    case 'div': {
+      // a denominator that overflowed (1/2004!) gives no value, not 0: true infinities never reach here
+      const b = evaluateFloat(node.b, env);
+      return Number.isFinite(b) ? evaluateFloat(node.a, env) / b : NaN;
+    }
     case 'pow': {
       const a = evaluateFloat(node.a, env);
       const b = evaluateFloat(node.b, env);
