@@ -6,7 +6,7 @@ import { acquireGpu } from '../src/engine/gpu.ts';
 import { GpuModel } from '../src/engine/model/gpu-model.ts';
 import { attachLora, uploadCheckpoint } from '../src/engine/model/gpu-weights.ts';
 import { Runtime } from '../src/engine/runtime.ts';
-import { AdamW } from '../src/engine/train/adamw.ts';
+import { AdamW } from '../src/engine/kernels/adamw.ts';
 import { initLora } from '../src/engine/train/lora-init.ts';
 import { Rng } from '../src/util/random.ts';
 import { TrainableModel, type TrainBatch, type TrainMode } from '../src/engine/train/trainable.ts';

@@ -1,7 +1,7 @@
 // The optimizer loop shared by DPO and SFT: shuffled batches per epoch (seeded), a learning-rate schedule,
 // AdamW with clipping, and steps with non-finite gradients or loss skipped (weights untouched) and reported;
 // training stops with a clear message after too many failures in a row.
-import { AdamW, type AdamWOptions } from './adamw.ts';
+import { AdamW, type AdamWOptions } from '../kernels/adamw.ts';
 import { Rng } from '../../util/random.ts';
 import { NonFiniteError } from './non-finite.ts';
 import { learningRate, type ScheduleName } from './schedule.ts';

@@ -16,6 +16,7 @@ import { rmsnormBackward } from '../kernels/rmsnorm_backward.ts';
 import { ropeBackward } from '../kernels/rope_backward.ts';
 import { swigluBackward } from '../kernels/swiglu_backward.ts';
 import { LINEAR_MODULES, type LinearModule } from '../files/weight-names.ts';
+import { mixSeed } from '../../util/mix-seed.ts';
 import { lmHeadName, linearName, loraName } from '../reference/model.ts';
 import type { GpuWeights, LayerWeights } from '../model/gpu-weights.ts';
 import { add, embed, gatherLogprob, linear, lowRankIn, lowRankOut, pickRows, rmsnorm, rope, swiglu, type Linear, type LowRank } from '../model/ops.ts';
@@ -395,11 +396,6 @@ export class TrainableModel {
     for (const x of [tape.final, tape.finalPicked, tape.finalNormed, tape.logits, tape.lse]) rt.release(x);
     for (const b of [tape.ids, tape.positions, tape.start, tape.targets]) rt.release(b);
   }
-}
-
-/** A seed for a sub-stream (layer, module, pass) of a seed. */
-function mixSeed(seed: number, index: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
 
 /** Copies the rows of src to the listed rows of dst.  src: [M, H], dst: [N, H] */

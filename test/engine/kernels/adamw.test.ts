@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdamW, adamwReference } from '../../../src/engine/train/adamw.ts';
+import { AdamW } from '../../../src/engine/kernels/adamw.ts';
+import { adamwReference } from '../../../src/engine/reference/adamw.ts';
 import { learningRate } from '../../../src/engine/train/schedule.ts';
 import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
 
