@@ -1,7 +1,9 @@
 // Test page for the embed worker: the page talks to workers/embed.worker.ts over comlink exactly as the lab does,
 // and exposes one call for the test to drive through playwright.
 import * as Comlink from 'comlink';
+import type { EmbedProgress } from '../../../src/embed/service.ts';
 import type { EmbedderSpec } from '../../../src/embed/spec.ts';
+import type { EmbedLoadProgress } from '../../../src/embed/transformers.ts';
 import type { EmbedWorkerApi } from '../../../src/embed/worker-api.ts';
 import { workerEmbedder } from '../../../src/embed/worker-api.ts';
 
@@ -21,8 +23,8 @@ const api = Comlink.wrap<EmbedWorkerApi>(worker);
 async function run(spec: EmbedderSpec, texts: string[]): Promise<EmbedPageReply> {
   const loadEvents: unknown[] = [];
   const embedEvents: { done: number; total: number }[] = [];
-  const info = await api.load(spec, Comlink.proxy((p) => void loadEvents.push(p)));
-  const packed = await api.embed(texts, Comlink.proxy((p) => void embedEvents.push(p)));
+  const info = await api.load(spec, Comlink.proxy((p: EmbedLoadProgress) => void loadEvents.push(p)));
+  const packed = await api.embed(texts, Comlink.proxy((p: EmbedProgress) => void embedEvents.push(p)));
   const viaEmbedder = (await workerEmbedder(api, info).embed(texts)).flatMap((v) => Array.from(v));
   return { info, vectors: Array.from(packed), viaEmbedder, loadEvents, embedEvents };
 }
