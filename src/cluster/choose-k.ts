@@ -16,6 +16,8 @@ export interface ChooseKOptions {
   sampleSize?: number;
   /** k-means restarts per candidate k (default 1) */
   restarts?: number;
+  /** called after each candidate k with (candidates done, candidates in all) */
+  onCandidate?: (done: number, total: number) => void;
 }
 
 export interface ChooseKResult {
@@ -49,6 +51,7 @@ export function chooseK(data: Float32Array, n: number, dim: number, options: Cho
   for (let k = lo; k <= hi; k++) {
     const fit = kmeans(sample, m, dim, { k, seed: rng.nextUint32(), restarts: options.restarts });
     scores.push({ k, silhouette: silhouetteScore(distances, m, fit.assignments, k) });
+    options.onCandidate?.(k - lo + 1, hi - lo + 1);
   }
   let best = scores[0];
   for (const s of scores) if (s.silhouette > best.silhouette) best = s;

@@ -17,7 +17,7 @@ import { pca2 } from './pca.ts';
 
 export type ClusterPhase = 'embed' | 'choose-k' | 'kmeans' | 'project';
 
-/** Where clustering stands: the phase and units done / in all (texts, candidate k, iterations, 1 for the projection). */
+/** Where clustering stands: the phase and units done / in all (texts, candidate k, k-means restarts, 1 for the projection). */
 export interface ClusterProgress {
   phase: ClusterPhase;
   done: number;
@@ -123,15 +123,20 @@ export function clusterEmbeddings(
     notes.push(distinct === n ? 'one problem: k = 1' : `all ${n} problems have the same embedding: k = 1`);
   } else {
     onProgress?.({ phase: 'choose-k', done: 0, total: 1 });
-    search = chooseK(data, n, dim, { kMin, kMax, seed: options.seed, sampleSize: options.sampleSize });
+    search = chooseK(data, n, dim, {
+      kMin,
+      kMax,
+      seed: options.seed,
+      sampleSize: options.sampleSize,
+      onCandidate: (done, total) => onProgress?.({ phase: 'choose-k', done, total }),
+    });
     k = search.k;
     if (search.range && search.range[1] < kMax) notes.push(`silhouette search capped at k = ${search.range[1]} (distinct embeddings or sample size)`);
-    onProgress?.({ phase: 'choose-k', done: 1, total: 1 });
   }
   const maxIter = options.maxIter ?? 300;
-  onProgress?.({ phase: 'kmeans', done: 0, total: 1 });
-  const fit = kmeans(data, n, dim, { k, seed: options.seed, maxIter, tol: options.tol, restarts: options.restarts ?? 1 });
-  onProgress?.({ phase: 'kmeans', done: 1, total: 1 });
+  const restarts = options.restarts ?? 1;
+  onProgress?.({ phase: 'kmeans', done: 0, total: restarts });
+  const fit = kmeans(data, n, dim, { k, seed: options.seed, maxIter, tol: options.tol, restarts, onRestart: (done, total) => onProgress?.({ phase: 'kmeans', done, total }) });
   onProgress?.({ phase: 'project', done: 0, total: 1 });
   const projection = pca2(data, n, dim, { maxRows: options.pcaMaxRows });
   onProgress?.({ phase: 'project', done: 1, total: 1 });

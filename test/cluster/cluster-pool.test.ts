@@ -26,6 +26,12 @@ describe('clusterPool', () => {
     expect([...new Set(events.map((e) => e.phase))]).toEqual(['embed', 'choose-k', 'kmeans', 'project']);
     const embedEvents = events.filter((e) => e.phase === 'embed');
     expect(embedEvents.at(-1)).toEqual({ phase: 'embed', done: 1500, total: 1500 });
+    const searched = result.search!.range![1] - result.search!.range![0] + 1;
+    expect(events.filter((e) => e.phase === 'choose-k').at(-1)).toEqual({ phase: 'choose-k', done: searched, total: searched });
+    expect(events.filter((e) => e.phase === 'kmeans')).toEqual([
+      { phase: 'kmeans', done: 0, total: 1 },
+      { phase: 'kmeans', done: 1, total: 1 },
+    ]);
   });
 
   it('uses a given k and repeats exactly for a seed', async () => {
