@@ -4,7 +4,7 @@
 // submits it and waits for the queue to finish.
 import { acquireGpu } from '../src/engine/gpu.ts';
 import {
-  attentionBackwardKernelFor, attentionBackwardWith, type AttentionBackwardKernel, type AttentionShape,
+  attentionBackwardKernelFor, attentionBackwardWith, type AttentionBackwardKernel, type AttentionDims,
 } from '../src/engine/kernels/attention_backward.ts';
 import { Runtime, type Tensor } from '../src/engine/runtime.ts';
 import { uniformArray } from '../src/util/random.ts';
@@ -14,15 +14,15 @@ import type { BenchContext, BenchRow } from './types.ts';
 export const groups = ['attention'];
 
 /** Self-attention over whole sequences (start 0, Tq = S), as a training step runs it. */
-export const SHAPES: AttentionShape[] = [
-  { B: 8, Tq: 64, S: 64, nHeads: 8, nKv: 4, headDim: 64 }, // the training bench's model
-  { B: 2, Tq: 128, S: 128, nHeads: 9, nKv: 3, headDim: 64 }, // SmolLM2-135M heads
+export const SHAPES: AttentionDims[] = [
+  { B: 8, Tq: 64, S: 64, nH: 8, nKv: 4, d: 64 }, // the training bench's model
+  { B: 2, Tq: 128, S: 128, nH: 9, nKv: 3, d: 64 }, // SmolLM2-135M heads
 ];
 
 export interface AttentionInputs { q: Tensor; k: Tensor; v: Tensor; dout: Tensor; start: GPUBuffer }
 
 /** Records the backward of `inputs` (shape `shape`) into the runtime. */
-export type BackwardRunner = (rt: Runtime, inputs: AttentionInputs, shape: AttentionShape) => void;
+export type BackwardRunner = (rt: Runtime, inputs: AttentionInputs, shape: AttentionDims) => void;
 
 /** The runner of one of our kernels. */
 export function runnerOf(kernel: AttentionBackwardKernel): BackwardRunner {
@@ -38,14 +38,14 @@ export function runnerOf(kernel: AttentionBackwardKernel): BackwardRunner {
  * Multiply-adds of the backward, counted as FlashAttention-2 does (2.5 × the forward's 2 matmuls):
  * 4 matmuls of [Tq, d]·[d, S] over the causal half, 2 FLOPs each multiply-add.
  */
-export function backwardFlops(s: AttentionShape): number {
-  const pairs = s.B * s.nHeads * s.Tq * (s.Tq + 1) / 2;
-  return 5 * 2 * pairs * s.headDim;
+export function backwardFlops(s: AttentionDims): number {
+  const pairs = s.B * s.nH * s.Tq * (s.Tq + 1) / 2;
+  return 5 * 2 * pairs * s.d;
 }
 
 /** Median milliseconds of one backward at `shape` (start 0) with `run`. */
-export async function measureAttentionBackward(rt: Runtime, shape: AttentionShape, reps: number, run: BackwardRunner): Promise<number> {
-  const { B, Tq, S, nHeads, nKv, headDim: d } = shape;
+export async function measureAttentionBackward(rt: Runtime, shape: AttentionDims, reps: number, run: BackwardRunner): Promise<number> {
+  const { B, Tq, S, nH: nHeads, nKv, d } = shape;
   const x: AttentionInputs = {
     q: rt.tensor([B, Tq, nHeads * d], uniformArray(B * Tq * nHeads * d, 1, -1, 1)),
     k: rt.tensor([B, S, nKv * d], uniformArray(B * S * nKv * d, 2, -1, 1)),
@@ -82,7 +82,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   for (const s of SHAPES) {
     const ms = await measureAttentionBackward(rt, s, reps, runnerOf(chosen));
     const otherMs = await measureAttentionBackward(rt, s, reps, runnerOf(other));
-    const name = `backward B=${s.B} T=${s.Tq} heads ${s.nHeads}/${s.nKv} d=${s.headDim}`;
+    const name = `backward B=${s.B} T=${s.Tq} heads ${s.nH}/${s.nKv} d=${s.d}`;
     const gflops = (t: number) => backwardFlops(s) / (t * 1e6);
     rows.push({
       group: 'attention', name, value: gflops(ms), unit: 'GFLOP/s', baseline: { name: other, value: gflops(otherMs) },

@@ -1,6 +1,7 @@
 // Causal grouped-query attention backward over KV caches (the layout of the forward attention kernel).
 import code from '../../../shaders/attention_backward.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
+import type { AttentionDims } from './attention.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
@@ -9,14 +10,7 @@ export const ATTENTION_BACKWARD_MAX_HEAD_DIM = 256;
 /** Threads per workgroup (WG in the shader). */
 const WORKGROUP = 64;
 
-export interface AttentionShape {
-  B: number; // sequences
-  Tq: number; // queries per sequence
-  S: number; // key/value slots per sequence
-  nHeads: number;
-  nKv: number;
-  headDim: number;
-}
+export type { AttentionDims };
 
 /**
  * How the work is spread (same results up to f32 rounding):
@@ -38,7 +32,7 @@ export function attentionBackwardKernelFor(rt: Runtime): AttentionBackwardKernel
  * → dq: [B, Tq, nHeads · d], dk, dv: [B, S, nKv · d] (written; keys no query sees get 0)
  */
 export function attentionBackward(
-  rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionShape,
+  rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
   out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
   return attentionBackwardWith(attentionBackwardKernelFor(rt), rt, q, k, v, dout, start, shape, out);
@@ -47,10 +41,10 @@ export function attentionBackward(
 /** attentionBackward with a chosen kernel (tests run both on any adapter). */
 export function attentionBackwardWith(
   kernel: AttentionBackwardKernel,
-  rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionShape,
+  rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
   out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
-  const { B, Tq, S, nHeads, nKv, headDim: d } = shape;
+  const { B, Tq, S, nH: nHeads, nKv, d } = shape;
   if (nHeads % nKv !== 0) throw new Error(`attentionBackward: nHeads ${nHeads} is not a multiple of nKv ${nKv}`);
   if (d > ATTENTION_BACKWARD_MAX_HEAD_DIM) throw new Error(`attentionBackward: headDim ${d} exceeds ${ATTENTION_BACKWARD_MAX_HEAD_DIM}`);
   expectNumel('attentionBackward: q', q, B * Tq * nHeads * d);

@@ -9,7 +9,8 @@ import type { GpuWeights, LayerWeights } from './gpu-weights.ts';
 import { destroyWeight } from '../weights.ts';
 import { groupByRows, ranges } from './batching.ts';
 import { KvCache } from './kv-cache.ts';
-import { add, attend, embed, gatherLogprob, linear, pickRows, rmsnorm, rope, swiglu, writeCache } from './ops.ts';
+import { decoderLayer } from './decoder-layer.ts';
+import { attend, embed, gatherLogprob, linear, pickRows, rmsnorm, writeCache } from './ops.ts';
 
 /** Bytes of one activation tensor ([rows, widest layer]) or logits block ([rows, V]) we allow per forward pass. */
 const ACTIVATION_BYTES = 64 * 1024 * 1024;
@@ -89,48 +90,25 @@ export class GpuModel implements Decoder {
     return x;
   }
 
-  /** One pre-norm decoder layer.  x: [B·Tq, H] → [B·Tq, H] */
+  /** One decoder layer (decoder-layer.ts) with attention over the cache.  x: [B·Tq, H] → [B·Tq, H] */
   private recordLayer(w: LayerWeights, x: Tensor, cache: KvCache, l: number, at: { startBuf: GPUBuffer; positions: GPUBuffer; B: number; Tq: number }): Tensor {
     const rt = this.rt;
     const c = this.config;
     const { B, Tq } = at;
     const T = B * Tq;
-    const H = c.hiddenSize;
-    const d = c.headDim;
     const S = cache.capacity;
-    const normed = rmsnorm(rt, x, w.inputNorm, T, H, c.rmsNormEps); // [T, H]
-    const q = linear(rt, normed, w.linears.q_proj, T); // [T, nH·d]
-    const k = linear(rt, normed, w.linears.k_proj, T); // [T, nKv·d]
-    const v = linear(rt, normed, w.linears.v_proj, T); // [T, nKv·d]
-    rt.release(normed);
-    rope(rt, q, at.positions, T, c.numHeads, d, c.ropeTheta);
-    rope(rt, k, at.positions, T, c.numKvHeads, d, c.ropeTheta);
     // only the first B rows of the cache take part: views of [B, S, nKv·d]
     const keys = { buffer: cache.keys[l].buffer, shape: [B, S, cache.width] };
     const values = { buffer: cache.values[l].buffer, shape: [B, S, cache.width] };
-    const dims = { B, Tq, S, nH: c.numHeads, nKv: c.numKvHeads, d };
-    writeCache(rt, k, v, keys, values, at.startBuf, dims);
-    rt.release(k);
-    rt.release(v);
-    const attn = attend(rt, q, keys, values, at.startBuf, dims); // [T, nH·d]
-    rt.release(q);
-    const o = linear(rt, attn, w.linears.o_proj, T); // [T, H]
-    rt.release(attn);
-    const h = add(rt, x, o); // [T, H]
-    rt.release(o);
-    const normed2 = rmsnorm(rt, h, w.postNorm, T, H, c.rmsNormEps);
-    const gate = linear(rt, normed2, w.linears.gate_proj, T); // [T, I]
-    const up = linear(rt, normed2, w.linears.up_proj, T); // [T, I]
-    rt.release(normed2);
-    const act = swiglu(rt, gate, up, T, c.intermediateSize); // [T, I]
-    rt.release(gate);
-    rt.release(up);
-    const down = linear(rt, act, w.linears.down_proj, T); // [T, H]
-    rt.release(act);
-    const out = add(rt, h, down);
-    rt.release(h);
-    rt.release(down);
-    return out;
+    const dims = { B, Tq, S, nH: c.numHeads, nKv: c.numKvHeads, d: c.headDim };
+    return decoderLayer({
+      rt, config: c, N: T, positions: at.positions, keep: false,
+      linear: (module, input) => linear(rt, input, w.linears[module], T),
+      attend: (q, k, v) => {
+        writeCache(rt, k, v, keys, values, at.startBuf, dims);
+        return attend(rt, q, keys, values, at.startBuf, dims);
+      },
+    }, w, x).out;
   }
 
   /** Final norm and output projection of the listed rows of `hidden`.  hidden: [*, H], rows: [N] → logits [N, V] */

@@ -19,7 +19,8 @@ import { LINEAR_MODULES, type LinearModule } from '../files/weight-names.ts';
 import { mixSeed } from '../../util/mix-seed.ts';
 import { lmHeadName, linearName, loraName } from '../reference/model.ts';
 import type { GpuWeights, LayerWeights } from '../model/gpu-weights.ts';
-import { add, embed, gatherLogprob, linear, lowRankIn, lowRankOut, pickRows, rmsnorm, rope, swiglu, type Linear, type LowRank } from '../model/ops.ts';
+import { decoderLayer, type LayerActivations } from '../model/decoder-layer.ts';
+import { embed, gatherLogprob, linear, lowRankIn, lowRankOut, pickRows, rmsnorm, type Linear, type LowRank } from '../model/ops.ts';
 
 export type TrainMode = 'lora' | 'full';
 
@@ -39,18 +40,8 @@ export interface Parameter {
   grad: Tensor;
 }
 
-interface LayerTape {
-  x: Tensor; // [N, H] residual stream in
-  normed1: Tensor; // [N, H]
-  q: Tensor; // [N, nH·d] after RoPE
-  k: Tensor; // [N, nKv·d] after RoPE (= keys [B, T, nKv·d])
-  v: Tensor; // [N, nKv·d]
-  attn: Tensor; // [N, nH·d]
-  h: Tensor; // [N, H] after the attention residual
-  normed2: Tensor; // [N, H]
-  gate: Tensor; // [N, I]
-  up: Tensor; // [N, I]
-  act: Tensor; // [N, I]
+/** A layer's activations (decoder-layer.ts; k = the keys [B, T, nKv·d]) and what its LoRA modules kept. */
+interface LayerTape extends LayerActivations {
   lora: Map<LinearModule, LoraActivations>;
 }
 
@@ -199,14 +190,16 @@ export class TrainableModel {
     const ids = this.u32(batch.tokens);
     const positions = this.u32(batch.tokens.map((_, i) => i % T));
     const start = this.u32(new Array<number>(B).fill(0));
+    const keep = options.keepTape ?? false;
     let x = embed(rt, this.weights.embed, ids, N);
     const layers: LayerTape[] = [];
-    for (const layer of this.weights.layers) {
-      const layerSeed = dropoutSeed === undefined ? undefined : mixSeed(dropoutSeed, layers.length);
-      const { tape, out } = this.layerForward(layer, x, { B, T, positions, start, lora, dropoutSeed: layerSeed });
-      layers.push(tape);
+    this.weights.layers.forEach((layer, l) => {
+      const layerSeed = dropoutSeed === undefined ? undefined : mixSeed(dropoutSeed, l);
+      const { tape, out } = this.layerForward(layer, x, { B, T, positions, start, lora, keep, dropoutSeed: layerSeed });
+      if (tape) layers.push(tape);
+      else rt.release(x); // without a tape the layer's input is not needed again
       x = out;
-    }
+    });
     const final = x;
     const finalPicked = pickRows(rt, final, batch.rows, c.hiddenSize); // [M, H]
     const M = batch.rows.length;
@@ -219,53 +212,45 @@ export class TrainableModel {
     return { logp, tape };
   }
 
-  /** One layer: out = h + down(act); keeps every intermediate (x included: it is the previous layer's out). */
+  /** One decoder layer (decoder-layer.ts) with attention over the batch's own keys; with `keep`, its tape. */
   private layerForward(
-    w: LayerWeights, x: Tensor, at: { B: number; T: number; positions: GPUBuffer; start: GPUBuffer; lora: boolean; dropoutSeed?: number },
-  ): { tape: LayerTape; out: Tensor } {
+    w: LayerWeights, x: Tensor, at: { B: number; T: number; positions: GPUBuffer; start: GPUBuffer; lora: boolean; keep: boolean; dropoutSeed?: number },
+  ): { tape?: LayerTape; out: Tensor } {
     const rt = this.rt;
     const c = this.config;
     const N = at.B * at.T;
-    const H = c.hiddenSize;
     const lora = new Map<LinearModule, LoraActivations>();
-    const lin = (m: LinearModule, input: Tensor) => {
-      const seed = at.dropoutSeed === undefined ? undefined : mixSeed(at.dropoutSeed, LINEAR_MODULES.indexOf(m));
-      return this.linearForward(w.linears[m], input, N, at.lora, seed, (a) => lora.set(m, a));
-    };
-    const normed1 = rmsnorm(rt, x, w.inputNorm, N, H, c.rmsNormEps);
-    const q = lin('q_proj', normed1);
-    const k = lin('k_proj', normed1);
-    const v = lin('v_proj', normed1);
-    rope(rt, q, at.positions, N, c.numHeads, c.headDim, c.ropeTheta);
-    rope(rt, k, at.positions, N, c.numKvHeads, c.headDim, c.ropeTheta);
     // with start = 0 and S = T, the rows' own keys [B, T, nKv·d] are the cache the attention kernel reads
     const dims = { B: at.B, Tq: at.T, S: at.T, nH: c.numHeads, nKv: c.numKvHeads, d: c.headDim };
-    const { out: attn, lse } = attention(rt, q, k, v, at.start, dims);
-    rt.release(lse);
-    const o = lin('o_proj', attn);
-    const h = add(rt, x, o);
-    rt.release(o);
-    const normed2 = rmsnorm(rt, h, w.postNorm, N, H, c.rmsNormEps);
-    const gate = lin('gate_proj', normed2);
-    const up = lin('up_proj', normed2);
-    const act = swiglu(rt, gate, up, N, c.intermediateSize);
-    const down = lin('down_proj', act);
-    const out = add(rt, h, down);
-    rt.release(down);
-    return { tape: { x, normed1, q, k, v, attn, h, normed2, gate, up, act, lora }, out };
+    const { out, activations } = decoderLayer({
+      rt, config: c, N, positions: at.positions, keep: at.keep,
+      linear: (m, input) => {
+        const seed = at.dropoutSeed === undefined ? undefined : mixSeed(at.dropoutSeed, LINEAR_MODULES.indexOf(m));
+        return this.linearForward(w.linears[m], input, N, at.lora, seed, at.keep ? (a) => lora.set(m, a) : null);
+      },
+      attend: (q, k, v) => {
+        const { out: attn, lse } = attention(rt, q, k, v, at.start, dims);
+        rt.release(lse); // the backward pass recomputes it
+        return attn;
+      },
+    }, w, x);
+    return { out, tape: activations ? { ...activations, lora } : undefined };
   }
 
   /**
    * y = x·Wᵀ + b + frozen terms (+ scale·(dropout(x)·Aᵀ)·Bᵀ when the adapter is on, keeping u = dropout(x)·Aᵀ).
    * `dropoutSeed` given: the adapter's input goes through dropout with that mask.
    */
-  private linearForward(layer: Linear, x: Tensor, N: number, useLora: boolean, dropoutSeed: number | undefined, keep: (a: LoraActivations) => void): Tensor {
+  private linearForward(
+    layer: Linear, x: Tensor, N: number, useLora: boolean, dropoutSeed: number | undefined, keep: ((a: LoraActivations) => void) | null,
+  ): Tensor {
     const y = linear(this.rt, x, { ...layer, lora: undefined }, N);
     if (layer.lora && useLora) {
       const dropped = dropoutSeed === undefined ? undefined : { x: dropout(this.rt, x, this.options.loraDropout!, dropoutSeed), seed: dropoutSeed };
       const u = lowRankIn(this.rt, dropped?.x ?? x, layer.lora, layer.inF, N);
       lowRankOut(this.rt, u, layer.lora, y, layer.outF, N);
-      keep({ u, dropped });
+      if (keep) keep({ u, dropped });
+      else for (const t of [u, ...(dropped ? [dropped.x] : [])]) this.rt.release(t);
     }
     return y;
   }
@@ -323,7 +308,7 @@ export class TrainableModel {
     axpy(rt, dh, dOut); // residual
     // attention: h = x + o_proj(attn(rope(q), rope(k), v))
     const dAttn = lin('o_proj', dh, t.attn); // [N, nH·d]
-    const shape = { B, Tq: T, S: T, nHeads: c.numHeads, nKv: c.numKvHeads, headDim: c.headDim };
+    const shape = { B, Tq: T, S: T, nH: c.numHeads, nKv: c.numKvHeads, d: c.headDim };
     const { dq, dk, dv } = attentionBackward(rt, t.q, t.k, t.v, dAttn, tape.start, shape);
     rt.release(dAttn);
     ropeBackward(rt, dq, tape.positions, N, c.numHeads, c.headDim, c.ropeTheta);

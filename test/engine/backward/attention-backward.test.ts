@@ -25,7 +25,7 @@ async function compareWithReference(rt: Runtime, c: Case, seed: number, kernel: 
   const dout = randomArray(B * Tq * nHeads * d, seed + 3);
   const t = (data: Float32Array, rows: number, cols: number) => rt.tensor([B, rows, cols], data);
   const args = [rt, t(q, Tq, nHeads * d), t(k, S, nKv * d), t(v, S, nKv * d), t(dout, Tq, nHeads * d),
-    u32Buffer(rt, start), { B, Tq, S, nHeads, nKv, headDim: d }] as const;
+    u32Buffer(rt, start), { B, Tq, S, nH: nHeads, nKv, d }] as const;
   const g = kernel === 'default' ? attentionBackward(...args) : attentionBackwardWith(kernel, ...args);
   const [dq, dk, dv] = await Promise.all([rt.readTensor(g.dq), rt.readTensor(g.dk), rt.readTensor(g.dv)]);
   const qn = Tq * nHeads * d;
@@ -96,6 +96,6 @@ describe('attention_backward', () => {
   it('refuses a head dimension beyond the accumulators', async () => {
     const rt = await testRuntime();
     const z = rt.zeros([512]);
-    expect(() => attentionBackward(rt, z, z, z, z, u32Buffer(rt, [0]), { B: 1, Tq: 1, S: 1, nHeads: 1, nKv: 1, headDim: 512 })).toThrow(/headDim 512/);
+    expect(() => attentionBackward(rt, z, z, z, z, u32Buffer(rt, [0]), { B: 1, Tq: 1, S: 1, nH: 1, nKv: 1, d: 512 })).toThrow(/headDim 512/);
   });
 });
