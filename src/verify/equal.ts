@@ -16,11 +16,11 @@ import { parseRelation, relationAsIntervals, ascending, type Relation } from './
 import { isCorrectRounding, roundedDecimal } from './rounding.ts';
 
 /** Answers longer than this are compared as text only (keeps every check fast and bounded). */
-const MAX_STRUCTURED_LENGTH = 5000;
+const MAX_STRUCTURED_LENGTH = 1000;
 /** Nesting of structures (a set of tuples of ...) beyond which answers are compared as text. */
 const MAX_DEPTH = 8;
 /** Lists longer than this are compared as text. */
-const MAX_ITEMS = 200;
+const MAX_ITEMS = 64;
 
 export interface EqualOptions {
   /**

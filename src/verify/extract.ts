@@ -8,7 +8,7 @@
 // Reasoning inside <think>...</think> is ignored (response.ts).
 import { lastBoxGroup, boxesOf } from './boxes.ts';
 import { answerAfterPhrase, isBareAnswer, lastNumber } from './prose.ts';
-import { answerPart } from './response.ts';
+import { ANSWER_TAIL_CHARS, answerPart, tail } from './response.ts';
 import { mathSpans, wholeSpan } from './spans.ts';
 
 export interface ExtractOptions {
@@ -77,13 +77,14 @@ export function extractAnswer(response: string, options: ExtractOptions = {}): s
 export function extractGoldAnswer(gold: string): string | null {
   try {
     if (typeof gold !== 'string') return null;
-    const boxed = boxedAnswer(gold);
+    const end = tail(gold);
+    const boxed = boxedAnswer(end);
     if (boxed !== null) return boxed;
-    const hash = /(?:^|\n)\s*####\s*([^\n]+)\s*$/.exec(gold);
+    const hash = /(?:^|\n)\s*####\s*([^\n]+)\s*$/.exec(end);
     if (hash) return hash[1].trim();
     const trimmed = gold.trim();
     if (trimmed === '') return null;
-    return wholeSpan(trimmed) ?? trimmed;
+    return (trimmed.length <= 2 * ANSWER_TAIL_CHARS ? wholeSpan(trimmed) : null) ?? trimmed;
   } catch {
     return null;
   }

@@ -5,9 +5,23 @@
 const END_MARKERS = ['<|im_end|>', '<|im_start|>', '<|endoftext|>', '<|eot_id|>', '<|end_of_text|>', '<｜end▁of▁sentence｜>'];
 
 /**
- * The response without its reasoning: the text after the last `</think>` (when that text is blank, the
- * reasoning itself, so a response cut short after thinking still has its last statement), cut at the first
- * end marker. A `<think>` that is never closed is dropped as a tag only.
+ * How much of the end of a response is searched for its answer. A final answer comes last, and keeping the
+ * search to the tail bounds the time of every check (a 1 MB response takes no longer than a 20 kB one).
+ */
+export const ANSWER_TAIL_CHARS = 20_000;
+
+/** The last ANSWER_TAIL_CHARS characters of a text (not splitting a surrogate pair). */
+export function tail(text: string): string {
+  if (text.length <= ANSWER_TAIL_CHARS) return text;
+  let start = text.length - ANSWER_TAIL_CHARS;
+  if (/[\uDC00-\uDFFF]/.test(text[start])) start++;
+  return text.slice(start);
+}
+
+/**
+ * The part of a response every extraction rule reads: the tail (ANSWER_TAIL_CHARS) of the text after the last
+ * `</think>` (when that text is blank, of the reasoning itself, so a response cut short after thinking still has
+ * its last statement), cut at the first end marker. A `<think>` that is never closed is dropped as a tag only.
  */
 export function answerPart(response: string): string {
   let text = response;
@@ -18,8 +32,8 @@ export function answerPart(response: string): string {
   const close = text.lastIndexOf('</think>');
   if (close >= 0) {
     const after = text.slice(close + '</think>'.length);
-    if (after.trim() !== '') return after;
+    if (/\S/.test(after)) return tail(after);
     text = text.slice(0, close);
   }
-  return text.replace(/<\/?think>/g, ' ');
+  return tail(text).replace(/<\/?think>/g, ' ');
 }

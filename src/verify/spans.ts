@@ -24,7 +24,7 @@ function isEscaped(text: string, i: number): boolean {
 }
 
 /** All math spans, in order; unclosed or (for inline spans) multi-line ones are skipped. Linear time. */
-export function mathSpans(text: string): Span[] {
+export function mathSpans(text: string, limit = Infinity): Span[] {
   const spans: Span[] = [];
   let i = 0;
   // the next \( and \[ are searched again only once passed, so the scan stays linear
@@ -69,6 +69,7 @@ export function mathSpans(text: string): Span[] {
       if (display || !content.includes('\n')) span = { start: at, end: resume, content, display };
     }
     if (span && span.content.trim() !== '') spans.push(span);
+    if (spans.length >= limit) break;
     i = resume;
   }
   return spans;
@@ -77,6 +78,7 @@ export function mathSpans(text: string): Span[] {
 /** The whole text when it is one math span ("$\frac{1}{2}$", "\[ x = 5 \]"), else null. */
 export function wholeSpan(text: string): string | null {
   const t = text.trim();
-  const spans = mathSpans(t);
+  if (!/^(?:\$|\\[([])/.test(t)) return null;
+  const spans = mathSpans(t, 1);
   return spans.length === 1 && spans[0].start === 0 && spans[0].end === t.length ? spans[0].content.trim() : null;
 }

@@ -139,10 +139,14 @@ export function isNameOnly(lhs: string): boolean {
   return /^(?:[A-Za-z]{1,3}(?:_\{?\w+\}?)?|\\[A-Za-z]+(?:_\{?\w+\}?)?|[A-Za-z]\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))$/.test(lhs) && !/^\\(?:frac|sqrt|infty|pi)$/.test(lhs);
 }
 
+const MAX_PLUS_MINUS = 3;
+
 /** The two answers written with ± (\pm / \mp) at its first top-level place, or null when there is none. */
 export function expandPlusMinus(s: string): [string, string] | null {
   const m = /\\(pm|mp)(?![A-Za-z])/.exec(s);
   if (!m) return null;
+  // each ± doubles the answers to compare: more than MAX_PLUS_MINUS of them are compared as written
+  if ((s.match(/\\(?:pm|mp)(?![A-Za-z])/g)?.length ?? 0) > MAX_PLUS_MINUS) return null;
   const before = s.slice(0, m.index);
   const after = s.slice(m.index + m[0].length);
   const [first, second] = m[1] === 'pm' ? ['+', '-'] : ['-', '+'];

@@ -1,7 +1,7 @@
 // Odd input never throws and never hangs: empty and huge strings, unbalanced braces, serialized objects,
 // values that are not strings, and seeded random LaTeX-like noise.
 import { describe, expect, it } from 'vitest';
-import { answersEqual, extractAnswer, normalizeAnswer, verify } from '../../src/verify/index.ts';
+import { answersEqual, extractAnswer, judge, normalizeAnswer, verify } from '../../src/verify/index.ts';
 
 const ODD: string[] = [
   '',
@@ -132,6 +132,36 @@ describe('odd input', () => {
     timed.sort((x, y) => y[0] - x[0]);
     const slowest = Math.max(...timed.slice(0, 5).map(([, a, b]) => Math.min(check(a, b), check(a, b), check(a, b))));
     console.log(`slowest random check (best of 3): ${slowest.toFixed(2)} ms`);
+    expect(slowest).toBeLessThan(50);
+  });
+
+  it('adversarial responses (1 MB of braces, deep nesting) are each judged in well under 50 ms', () => {
+    const MB = 1 << 20;
+    const rep = (unit: string, size: number) => unit.repeat(Math.floor(size / unit.length));
+    const responses = [
+      rep('{', MB), rep('}', MB), rep('{', MB / 2) + rep('}', MB / 2), rep('\\boxed{', MB), '\\boxed{' + rep('{', MB / 2) + rep('}', MB / 2) + '}',
+      rep('(', MB / 2) + rep(')', MB / 2), rep('$', MB), rep('\\(', MB), rep('\\[', MB), rep('$x$ ', MB), rep('\\boxed{1} and ', MB),
+      rep('The answer is ', MB), rep('1,', MB), rep('<think>', MB), rep('\\frac{', MB), rep('x = ', MB) + '5', rep('a < ', MB) + 'b',
+      rep('\\sqrt{', 20_000) + '2' + rep('}', 3000), rep('\\begin{pmatrix}', MB / 4) + rep('\\end{pmatrix}', MB / 4), rep('9', MB), rep('答案是', MB),
+    ];
+    // answers at the size limit of structured comparison, against themselves and others
+    const answers = [rep('\\frac{', 990), rep('\\pm 1', 990), rep('x!', 990), rep('a and ', 990), rep('1;', 990), rep('(x+1)', 990), rep('e^{e^', 990), '(' + rep('1,', 990) + ')'];
+    const timed = (f: () => unknown) => {
+      let best = Infinity;
+      for (let k = 0; k < 3; k++) {
+        const start = performance.now();
+        f();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    let slowest = 0;
+    for (const r of responses) {
+      for (const mode of ['strict', 'lenient'] as const) slowest = Math.max(slowest, timed(() => expect(typeof judge(r, '5', { mode }).equal).toBe('boolean')));
+      slowest = Math.max(slowest, timed(() => judge('\\boxed{5}', r)));
+    }
+    for (const a of answers) for (const b of [a, a + '1', '5', 'x']) slowest = Math.max(slowest, timed(() => answersEqual(a, b)));
+    console.log(`slowest adversarial check (best of 3): ${slowest.toFixed(1)} ms`);
     expect(slowest).toBeLessThan(50);
   });
 });
