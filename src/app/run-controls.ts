@@ -102,10 +102,11 @@ export class RunControls extends LitElement {
 
   private renderStrip() {
     const cur = this.current;
-    const item = (stage: StageName, iteration: number) => html`<li aria-current=${cur && cur.stage === stage && cur.iteration === iteration ? 'step' : 'false'}>${STAGE_TITLES[stage]}</li>`;
+    const item = (stage: StageName, iteration: number, title = STAGE_TITLES[stage]) => html`<li aria-current=${cur && cur.stage === stage && cur.iteration === iteration ? 'step' : 'false'}>${title}</li>`;
     const iteration = cur && cur.iteration > 0 ? cur.iteration : 1;
     return html`<ol aria-label="Stages">
       ${SETUP_STAGES.map((stage) => item(stage, 0))}
+      ${item('eval', 0, 'evaluate the base model')}
       <li class="sep">→ iteration ${iteration} of ${this.iterations}:</li>
       ${ITERATION_STAGES.map((stage) => item(stage, iteration))}
     </ol>`;

@@ -124,7 +124,8 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
       await expect.poll(() => savedStages(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(press);
       // the run's config is saved as one key too; stages beyond that grow by one per press
       const saved = await savedStages(page);
-      stages.push(`${press}: ${saved} keys, next ${await page.locator('run-controls li[aria-current="step"]').textContent()}`);
+      const next = await page.locator('sai-lab').evaluate((el) => JSON.stringify((el as unknown as { current: unknown }).current));
+      stages.push(`${press}: ${saved} keys, next ${next}`);
       expect(saved).toBe(press + 1);
     }
     console.log(stages.join('\n'));
