@@ -118,6 +118,12 @@ export const CONFIG_SCHEMA = {
       reuseProbeAnswers: { kind: 'boolean', default: true, doc: 'a sampled problem that this iteration’s probe answered with at least K answers reuses them (no new generations)' },
     },
   },
+  judge: {
+    doc: 'how answers are judged against the gold answer (src/verify)',
+    fields: {
+      mode: { kind: 'enum', values: ['lenient', 'strict'], default: 'lenient', doc: 'lenient: the last number of an unmarked answer counts; strict: only a marked answer (a box, "Answer: X", a math span) counts' },
+    },
+  },
   budget: {
     doc: 'what every arm of a comparison gets the same amount of',
     fields: {

@@ -1,0 +1,43 @@
+// The loop's environment in Node (the CLI, tests, benches): a folder store, files read from disk, the built-in
+// embedder, and the policy on our WebGPU engine (Dawn in Node). Never imported by the page or the worker.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinEmbedder } from '../embed/builtin.ts';
+import type { Runtime } from '../engine/runtime.ts';
+import type { ExperimentConfig } from './config.ts';
+import type { LoopEnvironment, Policy } from './runner.ts';
+import type { RunStore } from './store.ts';
+
+/** Bundled model names → their folder in public/models. */
+const BUNDLED_MODELS = ['tiny-math', 'tiny-random'];
+
+/** config.model.path as a folder: a bundled model's name, else a path (relative to the working directory). */
+export function modelFolder(path: string): string {
+  if (BUNDLED_MODELS.includes(path)) return fileURLToPath(new URL(`../../public/models/${path}/`, import.meta.url));
+  return isAbsolute(path) ? path : resolve(path);
+}
+
+export interface NodeEnvironmentOptions {
+  store: RunStore;
+  /** one GPU runtime shared by every policy this environment loads (compare: many arms, one device) */
+  runtime?: Runtime;
+  /** replaces the engine policy (other backends or trainers, tests) */
+  policy?: (config: ExperimentConfig) => Promise<Policy>;
+}
+
+export function nodeEnvironment(options: NodeEnvironmentOptions): LoopEnvironment {
+  return {
+    store: options.store,
+    readText: (path) => readFile(resolve(path), 'utf8'),
+    async embedder(config) {
+      if (config.embedding.embedder === 'builtin') return builtinEmbedder();
+      const { transformersEmbedder } = await import('../embed/transformers.ts');
+      return transformersEmbedder({ model: config.embedding.model });
+    },
+    policy: options.policy ?? (async (config) => {
+      const [{ nodeSource }, { enginePolicy }] = await Promise.all([import('../engine/files/source.ts'), import('./engine-policy.ts')]);
+      return enginePolicy(nodeSource(modelFolder(config.model.path)), config, options.runtime);
+    }),
+  };
+}
