@@ -176,21 +176,6 @@ export const DTYPE_SPEC = { kind: 'string', choices: ['f32', 'q8', 'q4'], defaul
 export const DEVICE_SPEC = { kind: 'string', choices: ['gpu', 'cpu'], default: 'gpu', help: 'cpu runs the TypeScript reference (slow; tiny models)' } as const;
 export const ADAPTER_SPEC = { kind: 'string', placeholder: 'DIR', help: 'a PEFT LoRA adapter folder to apply' } as const;
 
-/** Parses `args` strictly; unknown options and missing values become usage errors that name the option. */
-export function parseOptions<T extends Options>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-export function requireOption(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
-
 /** A warning for the user, on stderr. */
 export function warn(message: string): void {
   process.stderr.write(`warning: ${message}\n`);

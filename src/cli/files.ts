@@ -19,7 +19,7 @@ export interface InputLine {
 }
 
 /** Files larger than this are refused rather than read into one string. */
-export const MAX_INPUT_BYTES = 400_000_000;
+const MAX_INPUT_BYTES = 400_000_000;
 
 /** The raw bytes of `path` ('-' reads standard input), with errors that name the file. */
 export async function readInputBytes(path: string, what = 'input file'): Promise<Uint8Array> {

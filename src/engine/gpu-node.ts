@@ -9,7 +9,7 @@ import { create, globals } from 'webgpu';
 import { NoAdapterError } from './gpu.ts';
 
 /** Vulkan ICD files to try, in order of preference, when the loader finds nothing by itself. */
-export const ICD_CANDIDATES = [
+const ICD_CANDIDATES = [
   '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json',
   '/usr/share/vulkan/icd.d/nvidia_icd.json',
   '/usr/share/vulkan/icd.d/lvp_icd.json', // lavapipe (Mesa >= 25 from bookworm-backports)

@@ -33,12 +33,12 @@ export interface ReadCheckpointOptions {
 }
 
 /** The checkpoint's layout: the files to read and, when sharded, which file holds each tensor. */
-export interface CheckpointLayout {
+interface CheckpointLayout {
   files: string[];
   weightMap: Map<string, string> | null;
 }
 
-export async function checkpointLayout(source: ModelSource): Promise<CheckpointLayout> {
+async function checkpointLayout(source: ModelSource): Promise<CheckpointLayout> {
   if (await source.has(INDEX_FILE)) {
     const weightMap = parseIndex(await source.readText(INDEX_FILE));
     return { files: [...new Set(weightMap.values())], weightMap };
@@ -48,7 +48,7 @@ export async function checkpointLayout(source: ModelSource): Promise<CheckpointL
 }
 
 /** model.safetensors.index.json: { "metadata": {...}, "weight_map": { tensor name: shard file } }. */
-export function parseIndex(text: string, fileName = INDEX_FILE): Map<string, string> {
+function parseIndex(text: string, fileName = INDEX_FILE): Map<string, string> {
   const index = parseJsonObject(text, fileName);
   if (!isPlainObject(index.weight_map)) throw new ModelFileError(fileName, 'weight_map must be an object of tensor name → file name');
   const weightMap = new Map<string, string>();

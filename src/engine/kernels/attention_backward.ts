@@ -5,7 +5,7 @@ import type { AttentionDims } from './attention.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
-export const ATTENTION_BACKWARD_MAX_HEAD_DIM = 256;
+const ATTENTION_BACKWARD_MAX_HEAD_DIM = 256;
 
 /** Threads per workgroup (WG in the shader). */
 const WORKGROUP = 64;

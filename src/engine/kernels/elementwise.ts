@@ -43,13 +43,6 @@ export function scale(rt: Runtime, a: Tensor, alpha: number, out?: Tensor): Tens
   return y;
 }
 
-/** A copy of `t` in a pooled tensor (recorded like a dispatch). */
-export function copyOf(rt: Runtime, t: Tensor): Tensor {
-  const c = rt.tensor(t.shape);
-  rt.copy(t.buffer, 0, c.buffer, 0, numel(t.shape) * 4);
-  return c;
-}
-
 /** Pads each row with zeros: a: [rows, cols] → out: [rows, colsOut], colsOut ≥ cols. */
 export function padCols(rt: Runtime, a: Tensor, rows: number, cols: number, colsOut: number, out?: Tensor): Tensor {
   expectNumel('padCols: a', a, rows * cols);

@@ -54,7 +54,7 @@ export class CpuDecoder implements Decoder {
 }
 
 /** Teacher-forced log-prob sums, one item at a time. */
-export function cpuLogprobs(weights: ReferenceWeights, items: { promptIds: number[]; responseIds: number[] }[]): { logprob: number; tokens: number }[] {
+function cpuLogprobs(weights: ReferenceWeights, items: { promptIds: number[]; responseIds: number[] }[]): { logprob: number; tokens: number }[] {
   return items.map((it) => ({ logprob: referenceLogprob(weights, it.promptIds, it.responseIds), tokens: it.responseIds.length }));
 }
 

@@ -42,7 +42,7 @@ interface Row {
   result?: Generation;
 }
 
-export const GENERATE_DEFAULTS = { n: 1, maxNewTokens: 128, temperature: 0.7, topP: 1, seed: 1 } as const;
+const GENERATE_DEFAULTS = { n: 1, maxNewTokens: 128, temperature: 0.7, topP: 1, seed: 1 } as const;
 
 export async function generateBatch(
   ctx: GenerationContext,

@@ -5,8 +5,6 @@ import type { LoraConfig, LoraTensors } from '../files/adapter.ts';
 import { LINEAR_MODULES, linearShape, type LinearModule } from '../files/weight-names.ts';
 import { Rng } from '../../util/random.ts';
 
-export const DEFAULT_TARGETS: LinearModule[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj'];
-
 export function parseTargets(text: string): LinearModule[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
