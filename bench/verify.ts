@@ -1,7 +1,29 @@
-// Verifier throughput: answersEqual on numeric, fraction/LaTeX and algebraic pairs, and verify() on
-// whole responses. Pure CPU; the adapter is not used.
+// Verifier throughput: answersEqual on numeric, fraction/LaTeX and algebraic pairs, and judge() on whole
+// responses: the bundled MATH-500 and GSM8K worked solutions against their answers, and the same solutions
+// wrapped as a reasoning model writes them (<think> ... </think>, then a boxed answer). Pure CPU.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { BenchContext, BenchRow } from './types.ts';
-import { answersEqual, verify } from '../src/verify/index.ts';
+import { answersEqual, judge, verify } from '../src/verify/index.ts';
+
+export const groups = ['verifier'];
+
+function bundled(path: string): Record<string, string>[] {
+  const text = gunzipSync(readFileSync(join(import.meta.dirname, '../public/data', path))).toString('utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+}
+
+/** [response, gold] pairs from the bundled sets: MATH-500 solutions and GSM8K solutions (calculator notes removed). */
+function wholeResponses(): { math: [string, string][]; gsm8k: [string, string][]; think: [string, string][] } {
+  const math = bundled('math500/test.jsonl.gz').map((r): [string, string] => [r.solution, r.answer]);
+  const gsm8k = bundled('gsm8k/test.jsonl.gz').map((r): [string, string] => {
+    const text = r.answer.replace(/<<[^>]*>>/g, '');
+    return [text, text.slice(text.lastIndexOf('####') + 4).trim()];
+  });
+  const think = math.map(([solution, answer]): [string, string] => [`<think>\nLet me work it out.\n${solution}\n</think>\n\nThe answer is $\\boxed{${answer}}$.`, answer]);
+  return { math, gsm8k, think };
+}
 
 const NUMERIC: [string, string][] = [
   ['42', '42'], ['1,234', '1234'], ['-17', '17'], ['0.5', '0.50'], ['3.14159', '3.1416'], ['2800', '28'],
@@ -16,13 +38,6 @@ const ALGEBRAIC: [string, string][] = [
   ['y = 2x+1', '1+2x'], ['(x+1)(x-1)', 'x^2-1'], ['\\sqrt{2}/2', '\\frac{\\sqrt2}{2}'], ['2\\sqrt{3}', '\\sqrt{12}'],
   ['\\frac{x^2-1}{x-1}', 'x+1'], ['a^2+2ab+b^2', '(a+b)^2'], ['\\sin^2 x + \\cos^2 x', '1'], ['3x^2', '3x^3'],
 ];
-const RESPONSES: [string, string][] = [
-  ['First, 3 + 4 = 7. Then 7 \\times 2 = 14. So the answer is $\\boxed{14}$.', '14'],
-  ['Natalia sold 48/2 = 24 clips in May.\nAltogether she sold 48+24 = 72 clips.\n#### 72', '72'],
-  ['We simplify: $\\frac{6}{8} = \\frac{3}{4}$.\nFinal Answer: The final answer is $\\frac{3}{4}$. I hope it is correct.', '0.75'],
-  ['Adding the two gives 9, and the difference is 3, so we get 6.', '6'],
-];
-
 /** Checks per second of `check` over `pairs`, repeated for at least `minMs`. */
 function throughput(pairs: [string, string][], minMs: number, check: (p: string, g: string) => unknown): number {
   let count = 0;
@@ -38,8 +53,10 @@ function throughput(pairs: [string, string][], minMs: number, check: (p: string,
 
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const minMs = ctx.quick ? 100 : 1000;
+  const { math, gsm8k, think } = wholeResponses();
   // warm the JIT so the first group is not penalized
   throughput([...NUMERIC, ...FRACTION_LATEX, ...ALGEBRAIC], 50, answersEqual);
+  throughput(math, 50, judge);
   const row = (name: string, pairs: [string, string][], check: (p: string, g: string) => unknown, note?: string): BenchRow => ({
     group: 'verifier',
     name,
@@ -47,10 +64,14 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     unit: 'checks/s',
     ...(note ? { note } : {}),
   });
+  const chars = (pairs: [string, string][]) => Math.round(pairs.reduce((n, [r]) => n + r.length, 0) / pairs.length);
   return [
-    row('numeric answersEqual', NUMERIC, answersEqual, 'goal ≥ 10,000 numeric checks/s'),
+    row('numeric answersEqual', NUMERIC, answersEqual),
     row('fraction/LaTeX answersEqual', FRACTION_LATEX, answersEqual),
     row('algebraic answersEqual', ALGEBRAIC, answersEqual),
-    row('verify whole response', RESPONSES, verify),
+    row('judge whole response: MATH-500 solutions', math, judge, `goal ≥ 10,000 whole-response checks/s; ${math.length} solutions, ${chars(math)} characters on average`),
+    row('judge whole response: GSM8K solutions', gsm8k, judge, `${gsm8k.length} solutions, ${chars(gsm8k)} characters on average`),
+    row('judge whole response: <think> + boxed answer', think, judge, `${think.length} responses, ${chars(think)} characters on average`),
+    row('verify (lenient, short responses)', FRACTION_LATEX, verify),
   ];
 }

@@ -110,6 +110,8 @@ function hasTopLevelComma(s: string): boolean {
 /** The canonical text of an answer; idempotent. */
 export function normalizeAnswer(input: string): string {
   let s = input.trim();
+  // plain answers ("42", "-3.5", "x + 1", "12 apples") need none of the LaTeX rules below
+  if (PLAIN.test(s)) return stripTrailingPunctuation(s.replace(/\s+/g, ' ').replace(/(\d)\s*(?:percentage|percent|pct)\b/gi, '$1%'));
   for (const [re, to] of UNICODE) s = s.replace(re, to);
   s = s.replace(/\u00B0/g, '');
   // a doubled backslash before a command name ("\\frac" for "\frac", from text escaped twice) is the command;
@@ -135,9 +137,15 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(/\\(?:dots|ldots|cdots)(?![A-Za-z])/g, '...');
   s = braceShortArguments(s);
   s = s.replace(/\s+/g, ' ').trim();
-  // trailing punctuation, but not an ellipsis ("1, 2, 3, ..."); a trailing "!" is a factorial here
-  if (!s.endsWith('...')) s = s.replace(/[.,;:]+$/, '').trim();
-  return stripOuterBraces(s);
+  return stripOuterBraces(stripTrailingPunctuation(s));
+}
+
+/** Answers without LaTeX, brackets of sets, relations written in ASCII, or symbols outside ASCII. */
+const PLAIN = /^[A-Za-z0-9.,+\-*/ ()]*$/;
+
+/** Trailing punctuation, but not an ellipsis ("1, 2, 3, ..."); a trailing "!" is a factorial here. */
+function stripTrailingPunctuation(s: string): string {
+  return s.endsWith('...') ? s : s.replace(/[.,;:]+$/, '').trim();
 }
 
 /** The answer without any whitespace, for plain string comparison. */

@@ -95,11 +95,23 @@ export interface PhraseAnswer {
   fromProse: boolean;
 }
 
+/** The last answer phrase of the text: looked for in its last 2,000 characters first (where it usually is). */
+function lastPhrase(text: string): RegExpExecArray | null {
+  const from = Math.max(0, text.length - 2000);
+  for (const start of from > 0 ? [from, 0] : [0]) {
+    let last: RegExpExecArray | null = null;
+    PHRASE_RE.lastIndex = start;
+    for (let m = PHRASE_RE.exec(text); m; m = PHRASE_RE.exec(text)) last = m;
+    // a phrase that starts just before `from` could end after it: only a match well inside the tail is final
+    if (last && (start === 0 || last.index >= from + 40)) return last;
+    if (start === 0) return last;
+  }
+  return null;
+}
+
 /** Text after the last answer phrase: the rest of its line (or the next non-empty line), up to the sentence end. */
 export function answerAfterPhrase(text: string, lastNumberFallback: boolean): PhraseAnswer | null {
-  let last: RegExpExecArray | null = null;
-  PHRASE_RE.lastIndex = 0;
-  for (let m = PHRASE_RE.exec(text); m; m = PHRASE_RE.exec(text)) last = m;
+  const last = lastPhrase(text);
   if (!last) return null;
   const after = last.index + last[0].length;
   const rest = text.slice(after, after + 2000);
