@@ -14,6 +14,7 @@ import { equationsEqual, expressionsEqual, relationsEqual } from './algebra.ts';
 import { bracketed, expandPlusMinus, infinitySign, isNameOnly, listItems, parseMatrix, type Matrix, splitTopLevel, vectorItems } from './structures.ts';
 import { parseRelation, relationAsIntervals, ascending, type Relation } from './relations.ts';
 import { isCorrectRounding, roundedDecimal } from './rounding.ts';
+import { pickedLetter } from './choice.ts';
 
 /** Answers longer than this are compared as text only (keeps every check fast and bounded). */
 const MAX_STRUCTURED_LENGTH = 1000;
@@ -75,7 +76,7 @@ function equalNormalized(p: string, g: string, depth: number): boolean {
     g = withoutThousands(g);
   }
   const letter = choiceLetter(g);
-  if (letter) return predictedChoice(p) === letter;
+  if (letter) return pickedLetter(p) === letter;
   return relationsVerdict(p, g, depth) ?? equationsVerdict(p, g, depth) ?? structuresEqual(p, g, depth) ?? leavesEqual(p, g, depth);
 }
 
@@ -224,12 +225,6 @@ function numbersEqual(p: ParsedNumber, g: ParsedNumber): boolean {
 /** The letter of a multiple-choice gold answer: "B", "(B)". */
 function choiceLetter(gold: string): string | null {
   return /^\(?([A-J])\)?$/.exec(gold)?.[1] ?? null;
-}
-
-/** The letter a prediction picks: "B", "(B)", "(b)", "B)", "B. 12", "(B) 12", "Option B". */
-function predictedChoice(pred: string): string | null {
-  const m = /^(?:(?:[Oo]ption|[Cc]hoice)\s*)?(?:\(([A-Ja-j])\)|([A-J])\)?)(?:[\s.:].*)?$/.exec(pred);
-  return m ? (m[1] ?? m[2]).toUpperCase() : null;
 }
 
 /** The verdict when either answer is a structure (matrix, union, ±, tuple, interval, set, list), else null. */

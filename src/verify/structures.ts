@@ -124,13 +124,6 @@ export function vectorItems(m: Matrix): string[] | null {
   return m.rows.every((row) => row.length === 1) ? m.rows.map((row) => row[0]) : null;
 }
 
-/** [lhs, rhs] when the answer has exactly one top-level "=", else null. */
-export function splitEquation(s: string): [string, string] | null {
-  const sides = splitTopLevel(s, '=');
-  if (sides.length !== 2 || sides[0] === '' || sides[1] === '') return null;
-  return [sides[0], sides[1]];
-}
-
 /** A left-hand side that only names the answer: x, k, AB, a_1, \theta, f(x), P(x, y). */
 export function isNameOnly(lhs: string): boolean {
   // a tuple of names: (p, q), (x, y, z)
