@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'dpo-grad': () => import('./commands/dpo-grad.ts'),
   'dpo-train': () => import('./commands/dpo-train.ts'),
   sft: () => import('./commands/sft.ts'),
+  eval: () => import('./commands/eval.ts'),
+  run: () => import('./commands/run.ts'),
+  compare: () => import('./commands/compare.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {
