@@ -1,10 +1,12 @@
 // What the probe measures per problem: K answers judged by the verifier give the correct count c, the pass rate
-// c/K, the unbiased pass@k (Chen et al. 2021), and the mean reasoning steps and length of the answers.
+// c/K, the unbiased pass@k (Chen et al. 2021, src/eval/pass-at-k.ts), and the mean reasoning steps (counted as
+// src/eval/response-shape.ts does) and length of the answers.
+import { passAtK } from '../eval/pass-at-k.ts';
 
 export interface JudgedAnswer {
   /** generated tokens */
   tokens: number;
-  /** reasoning steps: non-empty lines of the answer */
+  /** reasoning steps (src/eval/response-shape.ts) */
   steps: number;
   correct: boolean;
 }
@@ -25,22 +27,6 @@ export interface ProblemProbe {
   meanTokens: number;
 }
 
-/** Reasoning steps of an answer: its non-empty lines (a one-line answer is one step). */
-export function countSteps(text: string): number {
-  let n = 0;
-  for (const line of text.split('\n')) if (line.trim() !== '') n++;
-  return Math.max(n, 1);
-}
-
-/** Unbiased pass@k from n samples with c correct: 1 − C(n−c, k) / C(n, k) (Chen et al. 2021, eq. 1), as a stable product. */
-export function passAtKEstimate(n: number, c: number, k: number): number {
-  if (!(k >= 1 && k <= n && c >= 0 && c <= n)) throw new Error(`pass@k: need 1 ≤ k ≤ n and 0 ≤ c ≤ n, got n=${n} c=${c} k=${k}`);
-  if (n - c < k) return 1;
-  let fail = 1;
-  for (let i = n - c + 1; i <= n; i++) fail *= 1 - k / i;
-  return 1 - fail;
-}
-
 export function summarizeProbe(id: string, cluster: number, answers: JudgedAnswer[]): ProblemProbe {
   const k = answers.length;
   if (k === 0) throw new Error(`probe of "${id}": no answers`);
@@ -52,8 +38,8 @@ export function summarizeProbe(id: string, cluster: number, answers: JudgedAnswe
     k,
     correct,
     passRate: correct / k,
-    passAt1: passAtKEstimate(k, correct, 1),
-    passAtK: passAtKEstimate(k, correct, k),
+    passAt1: passAtK(k, correct, 1),
+    passAtK: passAtK(k, correct, k),
     meanSteps: mean((a) => a.steps),
     meanTokens: mean((a) => a.tokens),
   };

@@ -3,9 +3,9 @@
 // the start of the iteration, Rafailov et al. 2023), and the adapter folded into the weights at the end, so the
 // next iteration generates with, and measures against, the trained policy.
 //
-// Answers are tokenized as the engine's generation reads prompts (no special tokens) and end with the model's EOS
-// token (as TRL's DPOTrainer appends it), so DPO also teaches where an answer stops. A pair that does not fit the
-// context is cut to fit (the answer's end) and counted.
+// Prompts are tokenized exactly as the generation backend feeds them (encodePrompt: with the tokenizer's special
+// tokens); answers without special tokens, ending with the model's EOS token (as TRL's DPOTrainer appends it), so
+// DPO also teaches where an answer stops. An answer that does not fit the context is cut at its end and counted.
 import { memorySource } from '../engine/files/source.ts';
 import { readPeftAdapter, writePeftAdapter, type LoraConfig } from '../engine/files/adapter.ts';
 import type { ModelConfig } from '../engine/files/config.ts';
@@ -27,6 +27,8 @@ export interface EngineModel {
   config: ModelConfig;
   weights: GpuWeights;
   tokenizer: Tokenizer;
+  /** a prompt's token ids as the generation backend feeds them */
+  encodePrompt(text: string): number[];
   /** written into adapter_config.json as base_model_name_or_path */
   name: string;
 }
@@ -50,7 +52,7 @@ export function tokenizePairs(model: EngineModel, pairs: DpoPair[]): { pairs: To
   const limit = config.maxPositionEmbeddings;
   let cut = 0;
   const out = pairs.map((p, line) => {
-    const prompt = tokenizer.encode(p.prompt, { addSpecialTokens: false });
+    const prompt = model.encodePrompt(p.prompt);
     const answer = (text: string) => {
       const ids = [...tokenizer.encode(text, { addSpecialTokens: false }), ...(eos === undefined ? [] : [eos])];
       const room = Math.max(1, limit - prompt.length);

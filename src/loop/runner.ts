@@ -8,7 +8,8 @@ import type { Embedder } from '../data/tagging/embedder.ts';
 import { hashString, mixSeed } from '../data/curriculum/rng.ts';
 import { clusterEmbeddings, embedProblems } from '../cluster/cluster-pool.ts';
 import { difficultyTable, type DifficultyEntry } from '../difficulty/difficulty.ts';
-import { countSteps, summarizeProbe, type ProblemProbe } from '../difficulty/probe-stats.ts';
+import { summarizeProbe, type ProblemProbe } from '../difficulty/probe-stats.ts';
+import { countSteps } from '../eval/response-shape.ts';
 import { formatPrompt } from '../eval/prompt.ts';
 import type { ClusterErrors, SamplerProblem } from '../sampling/sampler.ts';
 import { makeSampler, numericLabel } from '../sampling/samplers.ts';
@@ -614,7 +615,7 @@ export class LoopRunner {
       perKnowledgePoint: result.perKnowledgePoint,
       meanSteps: result.meanSteps,
       meanTokens: result.meanTokens,
-      correct: result.correct,
+      correct: result.items.map((item) => item.correct),
     };
     return { value, summary: { accuracy: round(result.accuracy), passAtK: value.passAtK === null ? null : round(value.passAtK), meanTokens: round(result.meanTokens, 1) } };
   }
