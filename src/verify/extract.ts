@@ -14,6 +14,8 @@ import { mathSpans, wholeSpan } from './spans.ts';
 export interface ExtractOptions {
   /** when nothing else marks the answer, take the last number of the response (default true) */
   lastNumberFallback?: boolean;
+  /** read the reasoning of a response that has nothing after `</think>` (default true; false in the strict mode) */
+  readReasoning?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function extractAnswer(response: string, options: ExtractOptions = {}): s
   try {
     if (typeof response !== 'string') return null;
     const fallback = options.lastNumberFallback !== false;
-    const text = answerPart(response);
+    const text = answerPart(response, options.readReasoning !== false);
     const group = lastBoxGroup(text);
     const boxed = group.map((box) => box.content).filter((c) => c !== '');
     const phrase = answerAfterPhrase(text, fallback);

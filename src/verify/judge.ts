@@ -8,7 +8,7 @@ import { answerPart } from './response.ts';
 
 /**
  * strict: only a marked answer counts (a box, an answer phrase, a math span, or a response that is itself an
- * answer) and decimals must be exact; lenient (the default): the last number of an unmarked response is taken,
+ * answer), never one inside the reasoning of a response with nothing after </think>, and decimals must be exact; lenient (the default): the last number of an unmarked response is taken,
  * and a decimal with at least 4 significant digits equals an exact value it correctly rounds ("2.6667" = 8/3).
  */
 export type JudgeMode = 'strict' | 'lenient';
@@ -39,14 +39,15 @@ export function judge(response: string, gold: string | number, options: JudgeOpt
   try {
     const mode: JudgeMode = options.mode === 'strict' ? 'strict' : 'lenient';
     const lastNumberFallback = options.lastNumberFallback ?? mode === 'lenient';
-    const predAnswer = extractAnswer(response, { lastNumberFallback });
+    const readReasoning = mode === 'lenient';
+    const predAnswer = extractAnswer(response, { lastNumberFallback, readReasoning });
     const goldText = typeof gold === 'number' && Number.isFinite(gold) ? String(gold) : gold;
     const goldAnswer = typeof goldText === 'string' ? extractGoldAnswer(goldText) : null;
     if (goldAnswer === null) return { equal: false, predAnswer, goldAnswer };
     const letter = goldLetter(goldAnswer);
     if (letter !== null && (predAnswer === null || pickedLetter(predAnswer) === null) && typeof response === 'string') {
       // a gold option letter against a response that names its letter in prose ("therefore I think it's B")
-      const text = answerPart(response);
+      const text = answerPart(response, readReasoning);
       const picked = letterInResponse(text, answerAfterPhrase(text, false)?.answer ?? null);
       if (picked !== null) return { equal: picked === letter, predAnswer: picked, goldAnswer };
     }

@@ -20,10 +20,11 @@ export function tail(text: string): string {
 
 /**
  * The part of a response every extraction rule reads: the tail (ANSWER_TAIL_CHARS) of the text after the last
- * `</think>` (when that text is blank, of the reasoning itself, so a response cut short after thinking still has
- * its last statement), cut at the first end marker. A `<think>` that is never closed is dropped as a tag only.
+ * `</think>`, cut at the first end marker. When the text after `</think>` is blank, the reasoning is read if
+ * `readReasoning` (the lenient mode), else there is no answer part. A `<think>` never closed means the response
+ * was cut off while thinking: only the text before it counts (usually nothing).
  */
-export function answerPart(response: string): string {
+export function answerPart(response: string, readReasoning = true): string {
   let text = response;
   for (const marker of END_MARKERS) {
     const at = text.indexOf(marker);
@@ -33,7 +34,12 @@ export function answerPart(response: string): string {
   if (close >= 0) {
     const after = text.slice(close + '</think>'.length);
     if (/\S/.test(after)) return tail(after);
+    if (!readReasoning) return '';
     text = text.slice(0, close);
+  } else {
+    // a <think> never closed: the response was cut off while thinking, and has no answer yet
+    const open = text.indexOf('<think>');
+    if (open >= 0) return tail(text.slice(0, open));
   }
   return tail(text).replace(/<\/?think>/g, ' ');
 }
