@@ -24,6 +24,8 @@ export interface CurriculumOptions {
   levels?: number[];
   /** only generators tagged with at least one of these knowledge-point ids (default: all) */
   knowledgePoints?: string[];
+  /** only these generators (ids of GENERATORS; default: all) */
+  generators?: string[];
 }
 
 /** A generated problem before it is turned into a Problem: the parameters stay available for checking. */
@@ -108,8 +110,10 @@ function cells(options: CurriculumOptions): Array<[Generator, number]> {
   for (const level of options.levels ?? []) {
     if (!allLevels.includes(level)) throw new Error(`curriculum: levels: no level ${level} (levels are ${allLevels.join(', ')})`);
   }
+  for (const id of options.generators ?? []) findGenerator(id);
   const out: Array<[Generator, number]> = [];
   for (const g of GENERATORS) {
+    if (options.generators && !options.generators.includes(g.id)) continue;
     if (options.knowledgePoints && !g.knowledgePoints.some((kp) => options.knowledgePoints!.includes(kp))) continue;
     for (const level of g.levels) if (!options.levels || options.levels.includes(level)) out.push([g, level]);
   }

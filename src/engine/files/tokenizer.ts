@@ -68,7 +68,7 @@ export function createTokenizer(
     eosTokenIds,
     bosTokenId,
     padTokenId,
-    encode: (text, options) => hf.encode(text, { add_special_tokens: options?.addSpecialTokens ?? true }).ids,
+    encode: (text, options) => checkedIds(hf, text, hf.encode(text, { add_special_tokens: options?.addSpecialTokens ?? true }).ids),
     // tokenizers.js rejects an empty list; no tokens is the empty text (a completion that starts with EOS)
     decode: (ids, options) => (ids.length === 0 ? '' : hf.decode(ids, { skip_special_tokens: options?.skipSpecialTokens ?? false })),
     tokenToId: (token) => hf.token_to_id(token),
@@ -118,6 +118,19 @@ function readChatTemplate(tokenizerConfig: Record<string, unknown>): Template | 
   } catch (err) {
     throw new ModelFileError(TOKENIZER_CONFIG_FILE, `chat_template does not parse: ${(err as Error).message}`);
   }
+}
+
+/**
+ * `ids` when every piece of `text` has a token; a tokenizer with no unknown token returns no id for a character
+ * outside its vocabulary, and that is an error naming the character and where it is.
+ */
+function checkedIds(hf: HfTokenizer, text: string, ids: number[]): number[] {
+  if (ids.every((id) => Number.isInteger(id))) return ids;
+  const chars = [...text];
+  const at = chars.findIndex((c) => !hf.encode(c, { add_special_tokens: false }).ids.every((id) => Number.isInteger(id)));
+  const where = at < 0 ? '' : ` at character ${at + 1} of the text (line ${chars.slice(0, at).join('').split('\n').length})`;
+  const what = at < 0 ? 'a piece of the text' : `the character ${JSON.stringify(chars[at])} (U+${chars[at].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+  throw new Error(`the tokenizer has no token for ${what}${where}, and no unknown token (unk_token) to stand for it`);
 }
 
 function renderChatTemplate(template: Template, messages: ChatMessage[], tokenizerConfig: Record<string, unknown>, addGenerationPrompt: boolean): string {
