@@ -1,6 +1,6 @@
 // The commands' files: one input reader (text checked the same way for every command) and folder writing that
 // never leaves a half-written result.
-import { access, constants, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isGzip } from '../data/pool/gzip.ts';
 
@@ -154,12 +154,18 @@ export async function checkOutputFolder(dir: string, option = '--out'): Promise<
 /**
  * Writes the files into a new folder beside `dir`, then renames it into place (replacing an existing `dir`
  * only once every file is written): a failure leaves the old folder as it was and nothing half-written.
+ * Files of an existing `dir` that are not among `files` are carried over, so nothing else in it is lost.
  */
 export async function writeFolder(dir: string, files: Map<string, Uint8Array>): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
   try {
+    const existing = await readdir(target).catch(() => [] as string[]);
+    const written = new Set([...files.keys()].map((name) => name.split('/')[0]));
+    for (const entry of existing) {
+      if (!written.has(entry)) await cp(join(target, entry), join(staging, entry), { recursive: true, preserveTimestamps: true });
+    }
     for (const [name, bytes] of files) {
       await mkdir(dirname(join(staging, name)), { recursive: true });
       await writeFile(join(staging, name), bytes);

@@ -18,7 +18,7 @@ const OPTIONS = {
   model: MODEL_SPEC,
   adapter: { kind: 'string', required: true, placeholder: 'DIR', help: 'the PEFT LoRA adapter (the policy is the model with it)' },
   pairs: { kind: 'string', required: true, placeholder: 'FILE', help: 'the preference pairs (JSONL)' },
-  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the folder to write grads.safetensors to (replaced as a whole)' },
+  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the folder to write grads.safetensors to (written as a whole; other files in it are kept)' },
   beta: { kind: 'number', above: 0, default: 0.1, help: 'DPO beta' },
   'label-smoothing': { kind: 'number', min: 0, below: 0.5, default: 0, help: "conservative DPO's epsilon" },
   'rpo-alpha': { kind: 'number', min: 0, default: 0, help: 'weight of the NLL of the chosen answers (RPO)' },

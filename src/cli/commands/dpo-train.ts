@@ -20,7 +20,7 @@ export const summary = 'train a LoRA adapter with DPO on preference pairs; saves
 const OPTIONS = {
   model: MODEL_SPEC,
   pairs: { kind: 'string', required: true, placeholder: 'FILE', help: 'the preference pairs (JSONL)' },
-  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the adapter folder to write (replaced as a whole at the end)' },
+  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the adapter folder to write (written as a whole at the end; other files in it are kept)' },
   rank: { kind: 'integer', min: 1, default: 8, help: 'LoRA rank r' },
   alpha: { kind: 'number', above: 0, default: 16, help: 'lora_alpha; the update is scaled by alpha / r' },
   targets: { kind: 'string', default: 'q_proj,k_proj,v_proj,o_proj', placeholder: 'LIST', help: 'modules to adapt (also gate_proj, up_proj, down_proj)' },

@@ -16,7 +16,7 @@ export const summary = 'full-parameter training on prompt/response data (or a ne
 const OPTIONS = {
   model: MODEL_SPEC,
   data: { kind: 'string', required: true, placeholder: 'FILE', help: 'the training examples (JSONL)' },
-  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the model folder to write (replaced as a whole at the end)' },
+  out: { kind: 'string', required: true, placeholder: 'DIR', help: 'the model folder to write (written as a whole at the end; other files in it are kept)' },
   ...loopSpecs(1e-3),
 } as const;
 

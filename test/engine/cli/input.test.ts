@@ -121,8 +121,11 @@ describe('writeFolder', () => {
     expect(await readFile(join(out, 'adapter_config.json'), 'utf8')).toBe('old config');
     expect(await readFile(join(out, 'adapter_model.safetensors'), 'utf8')).toBe('old weights');
     expect(await readdir(parent)).toEqual(['adapter']);
-    await writeFolder(out, new Map([['grads.safetensors', bytes('new')]]));
-    expect(await readdir(out)).toEqual(['grads.safetensors']);
+    // files of the folder that are not rewritten are kept (dpo-grad --out pointing at the adapter loses nothing)
+    await writeFolder(out, new Map([['grads.safetensors', bytes('new')], ['adapter_config.json', bytes('new config')]]));
+    expect((await readdir(out)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'grads.safetensors']);
+    expect(await readFile(join(out, 'adapter_config.json'), 'utf8')).toBe('new config');
+    expect(await readFile(join(out, 'adapter_model.safetensors'), 'utf8')).toBe('old weights');
     expect(await readdir(parent)).toEqual(['adapter']);
   });
 
