@@ -19,7 +19,7 @@ export const usage = `usage: sai-dpo verify --input FILE.jsonl [options]
 Each input line is {"pred": "...", "gold": "..."}: pred is a whole model response (its answer is the last
 \\boxed{} group, the text after "The final answer is" / "Answer:" / "####" / 答案是, the response itself when it is
 a bare answer, its last math span, or, in lenient mode, its last number; <think>...</think> is skipped), gold a
-gold answer or a worked solution (its last \\boxed{}). Optional fields: "mode": "strict" | "lenient", and
+gold answer or a worked solution (its last group of \\boxed{}). Optional fields: "mode": "strict" | "lenient", and
 "choices": ["option A text", "option B text", ...] for multiple choice.
 Prints one line per input line, in order: {"equal": true|false, "pred_answer": "..."|null, "gold_answer": "..."}.
 A bad line (blank lines included) prints {"error": "line N: ..."} in its place (N counts from 1) and the exit
@@ -27,8 +27,8 @@ code is 1. Modes: strict takes only marked answers and exact decimals; lenient (
 number of an unmarked response and a decimal of 4+ significant digits that correctly rounds the gold.
 
 With --score each line also carries "expected": true|false; one line is printed:
-{"cases", "agreement", "precision", "recall", "false_positive_rate", "true_positive", ...}, and each case judged
-against its label is reported on stderr.
+{"cases", "agreement", "precision", "recall", "false_positive_rate", "true_positive", ...}, and every case whose
+verdict differs from its label is reported on stderr.
 
 options:
 ${optionsHelp(OPTIONS)}`;
