@@ -15,10 +15,13 @@ import { inertia } from '../src/cluster/inertia.ts';
 import { kmeans } from '../src/cluster/kmeans.ts';
 import { miniBatchKMeans, sampleDistinct } from '../src/cluster/minibatch-kmeans.ts';
 import { fileRows, VectorFileWriter } from '../src/data/pool/stream-vectors.ts';
+import { buildDiskPool, clusterDiskPool, sampleDiskPool, stratifiedQuotas } from '../src/data/pool/stream-pool.ts';
+import { builtinEmbedder } from '../src/embed/builtin.ts';
+import { createWriteStream } from 'node:fs';
 import { Rng } from '../src/util/random.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
-export const groups = ['large pool'];
+export const groups = ['large pool', 'large pool pipeline'];
 
 const DIM = 384;
 const K = 100;
@@ -57,6 +60,10 @@ function writeMixture(path: string, n: number, dim: number, k: number, seed: num
 }
 
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
+  return [...(await clusteringBench(ctx)), ...(await pipelineBench(ctx))];
+}
+
+async function clusteringBench(ctx: BenchContext): Promise<BenchRow[]> {
   const n = ctx.quick ? 100_000 : 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'large-pool-bench-'));
   try {
@@ -107,6 +114,72 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
         unit: '× full',
         baseline: { name: `full k-means (k-means++, Lloyd to convergence) fitted on the sample: ${fullS.toFixed(1)} s`, value: 1 },
         note: `ARI between the two labelings ${ari.toFixed(3)}; ARI with the true mixture components: mini-batch ${ariTruthMb.toFixed(3)}, full on the sample ${ariTruthFull.toFixed(3)}`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes n JSONL problems with knowledge tags drawn from `points` knowledge points (two tags each). */
+async function writePoolJsonl(path: string, n: number, points: number, seed: number): Promise<void> {
+  const rng = new Rng(seed);
+  const out = createWriteStream(path);
+  const verbs = ['add', 'subtract', 'multiply', 'divide', 'compare', 'round', 'convert', 'estimate', 'solve', 'count'];
+  const nouns = ['fractions', 'decimals', 'percents', 'ratios', 'angles', 'areas', 'primes', 'powers', 'equations', 'sequences', 'probabilities', 'units', 'money', 'time', 'volumes', 'means', 'medians', 'graphs', 'digits', 'remainders'];
+  const tag = (p: number) => `${nouns[p % nouns.length]}.${verbs[Math.floor(p / nouns.length) % verbs.length]}${p >= nouns.length * verbs.length ? `.${Math.floor(p / (nouns.length * verbs.length))}` : ''}`;
+  let buffer = '';
+  for (let i = 0; i < n; i++) {
+    const main = rng.int(0, points - 1);
+    const second = (main + 1 + rng.int(0, 2)) % points;
+    const a = rng.int(2, 999);
+    const b = rng.int(2, 99);
+    buffer += JSON.stringify({ id: i, question: `Problem ${i}: with ${a} and ${b}, ${tag(main).replace('.', ' ')} and report the result.`, answer: String(a + b), tags: [tag(main), tag(second)] }) + '\n';
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buffer = '';
+    }
+  }
+  out.write(buffer);
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+/**
+ * The whole streaming pool: n JSONL problems → import + built-in embedder (384 dims) → pool folder → mini-batch
+ * k-means (k = 100) → a stratified 1% sample, with the peak resident memory sampled along the way.
+ */
+async function pipelineBench(ctx: BenchContext): Promise<BenchRow[]> {
+  const n = ctx.quick ? 50_000 : 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'large-pool-pipeline-'));
+  let peak = process.memoryUsage().rss;
+  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  try {
+    const input = join(dir, 'pool.jsonl');
+    await writePoolJsonl(input, n, 400, 11);
+    const poolDir = join(dir, 'pool');
+    await import('node:fs').then((fs) => fs.mkdirSync(poolDir));
+    const before = process.memoryUsage().rss;
+    peak = before;
+    let t = performance.now();
+    const embedder = builtinEmbedder({ dim: DIM });
+    const meta = await buildDiskPool(input, poolDir, { import: { source: 'big' }, embedder, embedderName: embedder.name, batchSize: 2048, onProgress: sample });
+    const importS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const clustered = clusterDiskPool(poolDir, { k: K, seed: 1, batchSize: 4096, maxSteps: 400, onProgress: sample });
+    const clusterS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const drawn = await sampleDiskPool(poolDir, { quotas: stratifiedQuotas(clustered.sizes, 0.01, 32), seed: 3 });
+    sample();
+    const sampleS = (performance.now() - t) / 1000;
+    const total = importS + clusterS + sampleS;
+    const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+    return [
+      {
+        group: 'large pool pipeline',
+        name: `${n.toLocaleString('en-US')} problems: stream import + embed (${DIM}) + cluster (k = ${K}) + 1% sample`,
+        value: total,
+        unit: 's',
+        note: `import + embed ${importS.toFixed(0)} s, cluster ${clusterS.toFixed(0)} s, sample ${sampleS.toFixed(0)} s (${drawn.length} drawn); ${meta.count} problems kept; peak RSS ${mib(peak)} MiB (${mib(before)} MiB before; embeddings ${mib(n * DIM * 4)} MiB on disk)`,
       },
     ];
   } finally {

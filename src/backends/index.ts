@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Embedder } from '../data/tagging/embedder.ts';
 import type { GenerationBackend } from '../loop/backend.ts';
 import type { Trainer } from '../loop/trainer.ts';
-import type { OptionSpecs } from '../cli/args.ts';
+import { UsageError, type OptionSpecs } from '../cli/args.ts';
 import { DiskAnswerCache } from './disk-answer-cache.ts';
 import { ExternalTrainer, type Checkpoint } from './external-trainer.ts';
 import { OpenAIEmbedder } from './openai-embedder.ts';
@@ -106,7 +106,7 @@ export async function trainerFromOptions(values: Values, context: TrainerContext
     return context.engine();
   }
   const remote = context.backend instanceof OpenAICompletionsBackend ? context.backend : null;
-  if (!remote && !context.onCheckpoint) throw new Error('--trainer external needs --backend openai: the new checkpoint is served by the inference server, which the loop then asks');
+  if (!remote && !context.onCheckpoint) throw new UsageError('--trainer external needs --backend openai: the new checkpoint is served by the inference server, which the loop then asks');
   const dir = join(context.outDir, 'external');
   const stateFile = join(dir, 'trainer-state.json');
   if (!context.resume && existsSync(stateFile) && hasCheckpoints(stateFile)) {
@@ -161,8 +161,8 @@ export function policyFromOptions(values: Values, context: PolicyContext): (() =
     refuseUnless(values, ['checkpoint', 'base-model-path', 'checkpoint-poll'], '--trainer external');
     return undefined;
   }
-  if (backendKind === 'openai' && trainerKind === 'engine') throw new Error('--backend openai needs --trainer external: the engine cannot train a model another server serves');
-  if (backendKind === 'engine') throw new Error('--trainer external needs --backend openai: the new checkpoint is served by the inference server, which the loop then asks');
+  if (backendKind === 'openai' && trainerKind === 'engine') throw new UsageError('--backend openai needs --trainer external: the engine cannot train a model another server serves');
+  if (backendKind === 'engine') throw new UsageError('--trainer external needs --backend openai: the new checkpoint is served by the inference server, which the loop then asks');
   required(values, 'endpoint', '--backend openai');
   required(values, 'model', '--backend openai');
   apiKeyFrom(values, context.env ?? process.env);
@@ -196,7 +196,7 @@ function apiKeyFrom(values: Values, env: Record<string, string | undefined>): st
   const variable = text(values, 'api-key-env');
   if (variable === undefined) return undefined;
   const key = env[variable];
-  if (key === undefined || key.trim() === '') throw new Error(`--api-key-env ${variable}: the environment variable ${variable} is not set`);
+  if (key === undefined || key.trim() === '') throw new UsageError(`--api-key-env ${variable}: the environment variable ${variable} is not set`);
   return key.trim();
 }
 
@@ -219,19 +219,19 @@ function text(values: Values, name: string): string | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
   if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string' || v.trim() === '') throw new Error(`--${name} needs a value`);
+  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${name} needs a value`);
   return v.trim();
 }
 
 function required(values: Values, name: string, because: string): string {
   const v = text(values, name);
-  if (v === undefined) throw new Error(`--${name} is required with ${because}`);
+  if (v === undefined) throw new UsageError(`--${name} is required with ${because}`);
   return v;
 }
 
 function choice<T extends string>(values: Values, name: string, allowed: readonly T[], fallback: T): T {
   const v = text(values, name) ?? fallback;
-  if (!allowed.includes(v as T)) throw new Error(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 
@@ -239,7 +239,7 @@ function integer(values: Values, name: string, fallback: number, min = 1): numbe
   const v = text(values, name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
   return n;
 }
 
@@ -247,11 +247,11 @@ function positive(values: Values, name: string, fallback: number): number {
   const v = text(values, name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number of seconds, got "${v}"`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got "${v}"`);
   return n;
 }
 
 function refuseUnless(values: Values, names: string[], needs: string): void {
   const given = names.filter((n) => values[n] !== undefined);
-  if (given.length > 0) throw new Error(`${given.map((n) => `--${n}`).join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} with ${needs}`);
+  if (given.length > 0) throw new UsageError(`${given.map((n) => `--${n}`).join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} with ${needs}`);
 }

@@ -5,9 +5,8 @@
 //   embeddings.f32   [n, dim] little-endian f32, the knowledge text's vector (stream-vectors.ts)
 //   clusters.i32     [n] cluster of each problem; centroids.f32 [k, dim]
 //   pool.json        counts, dim, the embedder's name, the import summary
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWriteStream } from 'node:fs';
 import type { Embedder } from '../tagging/embedder.ts';
 import type { Problem } from '../problem.ts';
 import { knowledgeText } from '../../cluster/knowledge-text.ts';
@@ -170,12 +169,19 @@ function keepLargest(entries: { key: number; row: number }[], count: number): vo
   entries.length = Math.min(entries.length, count);
 }
 
+/** Writes `text`, waiting for the stream to drain when its buffer is full (listeners removed either way). */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (stream.write(text)) resolve();
-    else {
-      stream.once('drain', resolve);
-      stream.once('error', reject);
-    }
+    if (stream.write(text)) return resolve();
+    const onDrain = () => {
+      stream.removeListener('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      stream.removeListener('drain', onDrain);
+      reject(error);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
   });
 }
