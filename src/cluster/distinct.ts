@@ -20,11 +20,11 @@ export function countDistinctRows(data: Float32Array, n: number, dim: number, li
   return distinct;
 }
 
-/** FNV-1a over the row's 32-bit words (−0 and 0 hash apart but compare equal below; that only costs a compare). */
+/** FNV-1a over the row's 32-bit words, −0 hashed as 0 (they compare equal). */
 function hashRow(bits: Uint32Array, offset: number, dim: number): number {
   let h = 0x811c9dc5;
   for (let d = 0; d < dim; d++) {
-    h ^= bits[offset + d];
+    h ^= bits[offset + d] === 0x80000000 ? 0 : bits[offset + d];
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;

@@ -14,10 +14,11 @@ export {
   type ClusterResult,
   type EmbedOptions,
 } from './cluster-pool.ts';
-export { dotProducts, rowSquaredNorms, squaredDistances } from './distances.ts';
+export { dotKernel, dotProducts, rowSquaredNorms, squaredDistances, type DotKernel, type KernelChoice } from './distances.ts';
+export { WasmDots } from './wasm-dots.ts';
 export { countDistinctRows } from './distinct.ts';
 export { inertia } from './inertia.ts';
-export { kmeans, lloyd, meanColumnVariance, type KMeansOptions, type KMeansResult } from './kmeans.ts';
+export { defaultSeedTrials, kmeans, lloyd, meanColumnVariance, type KMeansOptions, type KMeansResult } from './kmeans.ts';
 export { knowledgeText, TAG_SEPARATOR } from './knowledge-text.ts';
 export { checkMatrix, gatherRows, packRows } from './matrix.ts';
 export { pca2, pca2Full, type Pca2Result, type PcaOptions } from './pca.ts';

@@ -5,7 +5,7 @@
 // (up to ties); after the first pass most rows are skipped, so an iteration costs far less than n·k·dim.
 import { Rng } from '../util/random.ts';
 import { assignNearest, type Assignment } from './assign.ts';
-import { rowSquaredNorms } from './distances.ts';
+import { dotKernel, rowSquaredNorms, type DotKernel, type KernelChoice } from './distances.ts';
 import { inertia as inertiaOf } from './inertia.ts';
 import { checkMatrix, gatherRows } from './matrix.ts';
 import { kmeansPlusPlus } from './seeding.ts';
@@ -22,12 +22,17 @@ export interface KMeansOptions {
   tol?: number;
   /** independent seedings; the run with the lowest inertia is kept (default 1) */
   restarts?: number;
-  /** k-means++ candidates per centre (default 1, the classic algorithm; see seeding.ts) */
+  /**
+   * k-means++ candidates per centre (default 2 + ⌊ln k⌋, scikit-learn's greedy k-means++; 1 is the classic
+   * algorithm, which lands in worse local optima more often; see seeding.ts)
+   */
   seedTrials?: number;
   /** ||row||² of every row when the caller already has them */
   rowNorms?: Float64Array;
   /** called after each restart with (restarts done, restarts in all) */
   onRestart?: (done: number, total: number) => void;
+  /** how dot products are computed (default 'auto': WebAssembly SIMD where available, else TypeScript) */
+  kernel?: KernelChoice;
 }
 
 export interface KMeansResult {
@@ -57,17 +62,23 @@ export function kmeans(data: Float32Array, n: number, dim: number, options: KMea
   if (!(tol >= 0)) throw new Error(`kmeans: tol must be >= 0, got ${tol}`);
   if (!Number.isInteger(restarts) || restarts < 1) throw new Error(`kmeans: restarts must be a positive integer, got ${restarts}`);
   const rowNorms = options.rowNorms ?? rowSquaredNorms(data, n, dim);
+  const kernel = dotKernel(data, n, dim, options.kernel ?? 'auto');
   const tolAbs = tol * meanColumnVariance(data, n, dim);
   const rng = new Rng(seed);
   let best: KMeansResult | null = null;
   for (let run = 0; run < restarts; run++) {
-    const seeding = kmeansPlusPlus(data, n, dim, k, rng, { trials: options.seedTrials, rowNorms });
+    const seeding = kmeansPlusPlus(data, n, dim, k, rng, { trials: options.seedTrials ?? defaultSeedTrials(k), rowNorms, kernel });
     const start: Assignment = { assignments: seeding.nearest, nearest: seeding.distances, second: new Float64Array(n) };
-    const result = lloyd(data, n, dim, gatherRows(data, dim, seeding.seeds), k, rowNorms, maxIter, tolAbs, start);
+    const result = lloyd(data, n, dim, gatherRows(data, dim, seeding.seeds), k, rowNorms, maxIter, tolAbs, start, kernel);
     if (!best || result.inertia < best.inertia) best = result;
     options.onRestart?.(run + 1, restarts);
   }
   return best!;
+}
+
+/** scikit-learn's number of greedy k-means++ candidates per centre: 2 + ⌊ln k⌋. */
+export function defaultSeedTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
 }
 
 /** Mean over columns of each column's variance (scales `tol`). */
@@ -101,11 +112,12 @@ export function lloyd(
   maxIter: number,
   tolAbs: number,
   start?: Assignment,
+  kernel: DotKernel = dotKernel(data, n, dim),
 ): KMeansResult {
   const centroids = Float32Array.from(initial);
   let centroidNorms = rowSquaredNorms(centroids, k, dim);
   // u = distance to the assigned centroid, l = a lower bound on the distance to every other centroid
-  const state: Assignment = start ?? assignNearest(data, n, dim, rowNorms, centroids, centroidNorms, k);
+  const state: Assignment = start ?? assignNearest(data, n, dim, rowNorms, centroids, centroidNorms, k, undefined, undefined, undefined, kernel);
   const { assignments } = state;
   const upper = state.nearest;
   const lower = state.second;
@@ -127,7 +139,7 @@ export function lloyd(
     centroidNorms = rowSquaredNorms(centroids, k, dim);
     loosenBounds(assignments, upper, lower, moves, n, k);
     halfDistanceToNearestOther(centroids, k, dim, halfGap);
-    const changed = reassign(data, n, dim, rowNorms, centroids, centroidNorms, k, state, halfGap, recompute, sums, sizes);
+    const changed = reassign(data, n, dim, rowNorms, centroids, centroidNorms, k, state, halfGap, recompute, sums, sizes, kernel);
     if (changed === 0 || shift <= tolAbs) break;
   }
   sizes.fill(0);
@@ -257,6 +269,7 @@ function reassign(
   recompute: Int32Array,
   sums: Float64Array,
   sizes: Int32Array,
+  kernel: DotKernel,
 ): number {
   const { assignments, nearest: upper, second: lower } = state;
   let count = 0;
@@ -271,7 +284,7 @@ function reassign(
   if (count === 0) return 0;
   const before = new Int32Array(count);
   for (let r = 0; r < count; r++) before[r] = assignments[recompute[r]];
-  assignNearest(data, n, dim, rowNorms, centroids, centroidNorms, k, recompute, count, state);
+  assignNearest(data, n, dim, rowNorms, centroids, centroidNorms, k, recompute, count, state, kernel);
   let changed = 0;
   for (let r = 0; r < count; r++) {
     const i = recompute[r];

@@ -7,13 +7,15 @@
 // ||c − s|| >= 2·D(x) cannot be closer to the new candidate c than to s, so its distance to c is never computed.
 // On clustered data most rows are pruned after the first few seeds.
 import type { Rng } from '../util/random.ts';
-import { dotProducts, rowSquaredNorms } from './distances.ts';
+import { dotKernel, rowSquaredNorms, type DotKernel } from './distances.ts';
 
 export interface SeedingOptions {
   /** candidates per centre (1: classic k-means++; scikit-learn uses 2 + ln k) */
   trials?: number;
   /** ||row||² of every row when the caller has them */
   rowNorms?: Float64Array;
+  /** dot products over `data` (default: one made here, WebAssembly SIMD where available) */
+  kernel?: DotKernel;
 }
 
 export interface Seeding {
@@ -31,6 +33,7 @@ export function kmeansPlusPlus(data: Float32Array, n: number, dim: number, k: nu
   const trials = options.trials ?? 1;
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`k-means++: trials must be a positive integer, got ${trials}`);
   const norms = options.rowNorms ?? rowSquaredNorms(data, n, dim);
+  const kernel = options.kernel ?? dotKernel(data, n, dim);
   const seeds = new Int32Array(k);
   const chosen = new Uint8Array(n);
   const nearest = new Int32Array(n);
@@ -39,7 +42,7 @@ export function kmeansPlusPlus(data: Float32Array, n: number, dim: number, k: nu
   chosen[seeds[0]] = 1;
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
-  const first = distancesToCandidates(data, dim, norms, all, n, [seeds[0]]);
+  const first = distancesToCandidates(kernel, data, dim, norms, all, n, [seeds[0]]);
   distances.set(first[0]);
   const active = new Int32Array(n);
   for (let c = 1; c < k; c++) {
@@ -53,7 +56,7 @@ export function kmeansPlusPlus(data: Float32Array, n: number, dim: number, k: nu
       const reach = 2 * Math.sqrt(distances[i]);
       if (gaps.some((g) => g[nearest[i]] < reach)) active[count++] = i;
     }
-    const rowsDistances = distancesToCandidates(data, dim, norms, active, count, candidates);
+    const rowsDistances = distancesToCandidates(kernel, data, dim, norms, active, count, candidates);
     let best = 0;
     if (trials > 1) {
       let bestPotential = Infinity;
@@ -133,6 +136,7 @@ function sum(values: Float64Array): number {
 
 /** Squared distances of the listed rows to each candidate row: one [count] array per candidate. */
 function distancesToCandidates(
+  kernel: DotKernel,
   data: Float32Array,
   dim: number,
   norms: Float64Array,
@@ -148,7 +152,7 @@ function distancesToCandidates(
   const dots = new Float64Array(blockRows * m);
   for (let start = 0; start < count; start += blockRows) {
     const size = Math.min(blockRows, count - start);
-    dotProducts(data, dim, rows.subarray(start, start + size), size, centres, m, dots);
+    kernel.dots(rows.subarray(start, start + size), size, centres, m, dots);
     for (let r = 0; r < size; r++) {
       const i = rows[start + r];
       for (let t = 0; t < m; t++) {

@@ -2,7 +2,7 @@
 // cluster analysis"), with Euclidean distances: for row i in cluster A, a(i) = mean distance to the other rows of A,
 // b(i) = the smallest mean distance to the rows of another cluster, s(i) = (b − a) / max(a, b); s(i) = 0 for a row
 // alone in its cluster (scikit-learn's convention). The score is the mean of s(i).
-import { squaredDistances, rowSquaredNorms } from './distances.ts';
+import { dotKernel, squaredDistances, rowSquaredNorms } from './distances.ts';
 import { allRows } from './matrix.ts';
 
 /** Pairwise Euclidean distances of data [m, dim]: [m, m] (f32, symmetric, zero diagonal). */
@@ -12,9 +12,10 @@ export function pairwiseDistances(data: Float32Array, m: number, dim: number): F
   const blockRows = 64;
   const block = new Float64Array(blockRows * m);
   const rows = allRows(m);
+  const kernel = dotKernel(data, m, dim);
   for (let start = 0; start < m; start += blockRows) {
     const size = Math.min(blockRows, m - start);
-    squaredDistances(data, dim, norms, rows.subarray(start, start + size), size, data, norms, m, block);
+    squaredDistances(kernel, norms, rows.subarray(start, start + size), size, data, norms, m, block);
     for (let r = 0; r < size; r++) {
       for (let j = 0; j < m; j++) out[(start + r) * m + j] = start + r === j ? 0 : Math.sqrt(block[r * m + j]);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../src/cluster/ari.ts';
-import { rowSquaredNorms } from '../../src/cluster/distances.ts';
+import { dotKernel, rowSquaredNorms } from '../../src/cluster/distances.ts';
 import { inertia } from '../../src/cluster/inertia.ts';
 import { kmeans, lloyd } from '../../src/cluster/kmeans.ts';
 import { gatherRows } from '../../src/cluster/matrix.ts';
@@ -27,8 +27,8 @@ describe('k-means++ seeding', () => {
         for (let c = 0; c < 5; c++) t += (data[i * 5 + c] - data[s * 5 + c]) ** 2;
         return t;
       });
-      expect(distances[i]).toBeCloseTo(Math.min(...d), 9);
-      expect(d[nearest[i]]).toBeCloseTo(Math.min(...d), 9);
+      expect(distances[i]).toBeCloseTo(Math.min(...d), 5); // f32 dot products (wasm-dots.ts)
+      expect(d[nearest[i]]).toBeCloseTo(Math.min(...d), 5);
     }
   });
 
@@ -40,7 +40,7 @@ describe('k-means++ seeding', () => {
 });
 
 describe('kmeans', () => {
-  it("gives plain Lloyd's result from the same seeds (Hamerly's bounds skip only what cannot move)", () => {
+  for (const choice of ['js', 'wasm-simd'] as const) it(`gives plain Lloyd's result from the same seeds (Hamerly's bounds skip only what cannot move; ${choice})`, () => {
     for (const [n, dim, k, noise] of [
       [500, 8, 5, 1.5],
       [800, 33, 12, 2],
@@ -49,7 +49,7 @@ describe('kmeans', () => {
       const { data } = gaussianMixture(n, dim, k, n + dim, noise);
       const seeding = kmeansPlusPlus(data, n, dim, k, new Rng(7));
       const initial = gatherRows(data, dim, seeding.seeds);
-      const fast = lloyd(data, n, dim, initial, k, rowSquaredNorms(data, n, dim), 1000, 0);
+      const fast = lloyd(data, n, dim, initial, k, rowSquaredNorms(data, n, dim), 1000, 0, undefined, dotKernel(data, n, dim, choice));
       const slow = naiveLloyd(data, n, dim, initial, k);
       expect(Array.from(fast.assignments)).toEqual(Array.from(slow.assignments));
       for (let i = 0; i < k * dim; i++) expect(fast.centroids[i]).toBeCloseTo(slow.centroids[i], 5);
@@ -63,6 +63,14 @@ describe('kmeans', () => {
     expect(result.inertia).toBeCloseTo(inertia(data, 3000, 64, result.centroids, result.assignments), 6);
     expect(result.sizes.reduce((a, b) => a + b, 0)).toBe(3000);
     expect(result.iterations).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the TypeScript and the WebAssembly kernels give the same clustering', () => {
+    const { data } = gaussianMixture(2000, 40, 12, 6, 1);
+    const js = kmeans(data, 2000, 40, { k: 12, seed: 3, kernel: 'js' });
+    const wasm = kmeans(data, 2000, 40, { k: 12, seed: 3, kernel: 'wasm-simd' });
+    expect(adjustedRandIndex(js.assignments, wasm.assignments)).toBe(1);
+    expect(wasm.inertia).toBeCloseTo(js.inertia, 3);
   });
 
   it('repeats exactly for a seed; more restarts never give a higher inertia', () => {
