@@ -44,6 +44,10 @@ export class Runtime {
   private generation = 0;
   /** dispatches recorded since creation, for benchmarks */
   dispatchCount = 0;
+  /** command buffers submitted since creation, for benchmarks */
+  submitCount = 0;
+  /** read-backs (buffer maps) since creation, for benchmarks */
+  readCount = 0;
 
   constructor(readonly gpu: Gpu) {
     this.device = gpu.device;
@@ -101,6 +105,7 @@ export class Runtime {
       if (arena.used > 0) this.device.queue.writeBuffer(arena.buffer, 0, arena.data, 0, arena.used);
     }
     this.device.queue.submit([this.encoder.finish()]);
+    this.submitCount++;
     this.encoder = null;
     for (const arena of this.arenas) arena.used = 0;
     this.arenaIndex = 0;
@@ -190,6 +195,7 @@ export class Runtime {
   /** Reads `bytes` bytes of `buffer` from `offset` back to the CPU (flushes first). */
   async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
     const size = Math.ceil(bytes / 4) * 4;
+    this.readCount++;
     const staging = this.device.createBuffer({ size, usage: 0x01 /* MAP_READ */ | 0x08 /* COPY_DST */ });
     this.copy(buffer, offset, staging, 0, size);
     this.flush();

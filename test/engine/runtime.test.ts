@@ -33,4 +33,24 @@ describe('runtime', () => {
     const out2 = await rt.readTensor(b);
     expect(out2[999]).toBe(1998);
   });
+
+  it('counts dispatches, submitted command buffers and read-backs', async () => {
+    const rt = await testRuntime();
+    const a = rt.tensor([64], new Float32Array(64).fill(1));
+    const b = rt.zeros([64]);
+    const pipe = rt.pipeline(ADD);
+    const before = { dispatches: rt.dispatchCount, submits: rt.submitCount, reads: rt.readCount };
+    const params = new ArrayBuffer(8);
+    new Uint32Array(params, 0, 1)[0] = 64;
+    new Float32Array(params, 4, 1)[0] = 1;
+    for (let k = 0; k < 3; k++) rt.dispatch(pipe, [a, b], [1], params);
+    rt.flush(); // one command buffer for the three dispatches
+    rt.flush(); // nothing recorded: nothing submitted
+    rt.dispatch(pipe, [a, b], [1], params);
+    const out = await rt.readTensor(b); // submits the fourth dispatch with the copy to the staging buffer
+    expect(out[0]).toBe(4);
+    expect(rt.dispatchCount - before.dispatches).toBe(4);
+    expect(rt.submitCount - before.submits).toBe(2);
+    expect(rt.readCount - before.reads).toBe(1);
+  });
 });
