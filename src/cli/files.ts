@@ -154,9 +154,10 @@ export async function checkOutputFolder(dir: string, option = '--out'): Promise<
 /**
  * Writes the files into a new folder beside `dir`, then renames it into place (replacing an existing `dir`
  * only once every file is written): a failure leaves the old folder as it was and nothing half-written.
- * Files of an existing `dir` that are not among `files` are carried over, so nothing else in it is lost.
+ * Files of an existing `dir` that are not among `files` are carried over, so nothing else in it is lost, except
+ * those `stale` names (files the new ones replace under other names, e.g. the shards of an older checkpoint).
  */
-export async function writeFolder(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+export async function writeFolder(dir: string, files: Map<string, Uint8Array>, stale: (name: string) => boolean = () => false): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
@@ -164,7 +165,7 @@ export async function writeFolder(dir: string, files: Map<string, Uint8Array>): 
     const existing = await readdir(target).catch(() => [] as string[]);
     const written = new Set([...files.keys()].map((name) => name.split('/')[0]));
     for (const entry of existing) {
-      if (!written.has(entry)) await cp(join(target, entry), join(staging, entry), { recursive: true, preserveTimestamps: true });
+      if (!written.has(entry) && !stale(entry)) await cp(join(target, entry), join(staging, entry), { recursive: true, preserveTimestamps: true });
     }
     for (const [name, bytes] of files) {
       await mkdir(dirname(join(staging, name)), { recursive: true });

@@ -53,7 +53,8 @@ export async function run(args: string[]): Promise<number> {
     for (const file of TOKENIZER_FILES) {
       if (await source.has(file)) files.set(file, await source.read(file));
     }
-    await writeFolder(values.out, files);
+    // an older checkpoint in --out (shards, an index) would be read instead of the new model.safetensors
+    await writeFolder(values.out, files, (name) => /^model.*\.safetensors(\.index\.json)?$/.test(name));
     process.stderr.write(`saved the model to ${resolve(values.out)}\n`);
     return trainingExitCode(skipped, values.data);
   } finally {

@@ -127,6 +127,9 @@ describe('writeFolder', () => {
     expect(await readFile(join(out, 'adapter_config.json'), 'utf8')).toBe('new config');
     expect(await readFile(join(out, 'adapter_model.safetensors'), 'utf8')).toBe('old weights');
     expect(await readdir(parent)).toEqual(['adapter']);
+    // stale names are dropped: a new model.safetensors must not sit beside an older sharded checkpoint's index
+    await writeFolder(out, new Map([['model.safetensors', bytes('model')]]), (name) => name.startsWith('adapter_'));
+    expect((await readdir(out)).sort()).toEqual(['grads.safetensors', 'model.safetensors']);
   });
 
   it('checkOutputFolder refuses a place that cannot be written, before any work', async () => {
