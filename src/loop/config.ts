@@ -56,7 +56,7 @@ export const CONFIG_SCHEMA = {
     fields: {
       source: { kind: 'enum', values: ['curriculum', 'file', 'bundled'], default: 'curriculum', doc: 'curriculum: its test split (disjoint from every training problem); file / bundled as for the pool' },
       count: { kind: 'number', default: 200, integer: true, min: 1, max: 1_000_000, doc: 'held-out problems (curriculum: generated; file/bundled: the first N)' },
-      mix: { kind: 'enum', values: ['imbalanced', 'balanced'], default: 'balanced', doc: 'the held-out set’s skill mix (curriculum only)' },
+      mix: { kind: 'enum', values: ['imbalanced', 'balanced'], default: 'balanced', doc: 'the held-out set’s skill mix (curriculum only; balanced measures every skill equally)' },
       file: { kind: 'string', default: '', doc: 'as pool.file' },
     },
   },

@@ -1,7 +1,7 @@
 // The run's problems: the training pool and the held-out set, from the curriculum, a JSONL file or a bundled set.
 // Held-out problems never enter the pool: the curriculum's test split is disjoint by construction; for files and
 // bundled sets, pool problems whose id or question also appears in the held-out set are dropped and counted.
-import { generateCurriculum } from '../data/curriculum/index.ts';
+import { curriculumPool } from '../data/curriculum/pool-mix.ts';
 import { loadBundledSet } from '../data/pool/bundled.ts';
 import { importProblems } from '../data/pool/importers.ts';
 import type { Problem } from '../data/problem.ts';
@@ -34,18 +34,17 @@ export async function loadProblemSets(config: ExperimentConfig, read?: TextReade
   const notes: string[] = [];
   const p = config.pool;
   const pool = p.source === 'curriculum'
-    ? { problems: generateCurriculum({ seed: config.seed, count: p.count, split: 'train' }), notes: [] }
+    ? { problems: curriculumPool({ seed: config.seed, count: p.count, mix: p.mix }), notes: [] }
     : p.source === 'file' ? await fromFile(p.file, read, p.limit, 'pool') : await fromBundled(p.file, p.limit, 'pool');
   const h = config.heldOut;
   const held = h.source === 'curriculum'
     // its own seed stream, so the held-out set does not move when the pool's size does
-    ? { problems: generateCurriculum({ seed: mixSeed(config.seed, 0x4e1d), count: h.count, split: 'test' }), notes: [] }
+    ? { problems: curriculumPool({ seed: mixSeed(config.seed, 0x4e1d), count: h.count, mix: h.mix, split: 'test' }), notes: [] }
     : h.source === 'file' ? await fromFile(h.file, read, h.count, 'heldOut') : await fromBundled(h.file, h.count, 'heldOut');
   notes.push(...pool.notes, ...held.notes);
-  if (h.source === 'curriculum' && h.mix === 'imbalanced') notes.push('heldOut.mix "imbalanced" applies to generated pools only; the held-out set is the test split, balanced over generators');
   const heldIds = new Set(held.problems.map((q) => q.id));
   const heldQuestions = new Set(held.problems.map((q) => q.question.trim()));
-  const kept = pool.problems.filter((q) => !heldIds.has(q.id) && !heldQuestions.has(q.question.trim()));
+  const kept = pool.problems.filter((q: Problem) => !heldIds.has(q.id) && !heldQuestions.has(q.question.trim()));
   if (kept.length < pool.problems.length) notes.push(`${pool.problems.length - kept.length} pool problems also in the held-out set were dropped from the pool`);
   if (kept.length === 0) throw new Error('pool: no problems (after removing those in the held-out set)');
   if (held.problems.length === 0) throw new Error('heldOut: no problems');
