@@ -8,6 +8,7 @@ import { LoopRunner, type LoopEnvironment } from '../../loop/runner.ts';
 import { FolderStore } from '../../store/folder-store.ts';
 import { optionsHelp, parseCommandLine, UsageError } from '../args.ts';
 import { progressPrinter } from '../../loop/run-log.ts';
+import { policyFromOptions, REMOTE_RUN_OPTIONS } from '../../backends/index.ts';
 
 export const summary = 'run a SAI-DPO experiment (probe, sample, pairs, DPO, eval per iteration); resumable';
 
@@ -16,6 +17,8 @@ const OPTIONS = {
   out: { kind: 'string', required: true, placeholder: 'DIR', help: 'where the run lives: metrics.jsonl, pairs, adapters, the stage outputs' },
   resume: { kind: 'flag', help: 'go on with the run in DIR from its first stage with no saved output' },
   set: { kind: 'list', placeholder: 'KEY=VALUE', help: 'override one config field, e.g. --set sampler.name=random --set iterations=1' },
+  // an OpenAI-compatible server and an external trainer instead of the engine (src/backends, docs/multi-gpu.md)
+  ...REMOTE_RUN_OPTIONS,
 } as const;
 
 export const usage = `usage: sai-dpo run [--config EXP.json] --out DIR [--resume] [--set KEY=VALUE]...
@@ -25,6 +28,8 @@ the SAI-DPO sampler (see configs/ and src/loop/README.md for every field).
 Writes DIR/metrics.jsonl (one line per stage and iteration; eval lines carry "accuracy"), DIR/train.jsonl (DPO
 metrics per step), DIR/pairs/iter-N.jsonl (TRL format), DIR/adapters/iter-N/ (PEFT), DIR/config.json and the
 stage outputs in DIR/store/run/. Progress with ETA goes to stderr.
+With --backend openai --trainer external an OpenAI-compatible server answers and each iteration hands its pairs to
+TRL or OpenRLHF, then waits for the new checkpoint (docs/multi-gpu.md).
 
 options:
 ${optionsHelp(OPTIONS)}`;
@@ -81,8 +86,11 @@ export async function runExperiment(options: RunOptions): Promise<{ finished: bo
 
 export async function run(args: string[]): Promise<number> {
   const values = parseCommandLine(args, OPTIONS);
+  // remote backends: undefined keeps the engine's policy
+  const remote = policyFromOptions(values, { outDir: resolve(values.out), resume: values.resume, log: (line) => process.stderr.write(`${line}\n`) });
   const config = values.config || values.set.length ? await commandLineConfig(values.config, values.set) : null;
-  const { finished } = await runExperiment({ out: values.out, config, resume: values.resume });
+  const environment = remote && ((store: FolderStore) => nodeEnvironment({ store, policy: remote }));
+  const { finished } = await runExperiment({ out: values.out, config, resume: values.resume, environment });
   process.stderr.write(finished ? `done: ${resolve(values.out)}/metrics.jsonl\n` : 'paused\n');
   return 0;
 }
