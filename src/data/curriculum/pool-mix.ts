@@ -1,0 +1,62 @@
+// The curriculum pool's skill mix: which knowledge points a generated pool is made of.
+//
+// Whether weakness-driven sampling helps depends on the pool: a real training pool is dominated by skills the
+// model has largely mastered, with a minority at its frontier and some out of reach. "imbalanced" (the lab's
+// default) mirrors that for the built-in model; "balanced" draws every generator about equally.
+// The tiers are tiny-math's measured greedy accuracy per generator on held-out problems (its model card):
+// mastered >= 80%, out of reach <= 20%, the frontier in between.
+import type { Problem } from '../problem.ts';
+import { Rng } from '../../util/random.ts';
+import { generateCurriculum, GENERATORS, type Split } from './index.ts';
+import { mixSeed } from './rng.ts';
+
+export const POOL_MIXES = ['imbalanced', 'balanced'] as const;
+export type PoolMix = (typeof POOL_MIXES)[number];
+export type SkillTier = 'mastered' | 'frontier' | 'out-of-reach';
+
+/** Generator ids per tier, from tiny-math's model card. */
+export const SKILL_TIERS: Record<SkillTier, readonly string[]> = {
+  mastered: ['add', 'subtract', 'unit-conversion', 'order-of-operations', 'percent-of', 'decimal-add-sub', 'rectangle', 'triangle-area', 'divisibility', 'linear-equation', 'ratio-scale', 'fraction-add-sub'],
+  frontier: ['gcd-lcm', 'percent-ratio', 'ratio-share', 'arithmetic-sequence', 'mean', 'divide-remainder', 'fraction-mul-div'],
+  'out-of-reach': ['multiply', 'decimal-multiply', 'multi-step'],
+};
+
+/** Share of an imbalanced pool drawn from each tier. */
+export const IMBALANCED_SHARES: Record<SkillTier, number> = { mastered: 0.7, frontier: 0.2, 'out-of-reach': 0.1 };
+
+export interface PoolOptions {
+  seed: number;
+  count: number;
+  mix: PoolMix;
+  /** default "train" */
+  split?: Split;
+}
+
+/** `count` distinct problems in the asked mix, in a seeded random order; the same options give the same pool. */
+export function curriculumPool(options: PoolOptions): Problem[] {
+  const split = options.split ?? 'train';
+  if (!POOL_MIXES.includes(options.mix)) throw new Error(`curriculum pool: mix must be ${POOL_MIXES.join(' or ')}, got "${String(options.mix)}"`);
+  if (options.mix === 'balanced') return generateCurriculum({ seed: options.seed, count: options.count, split });
+  const tiers = Object.keys(IMBALANCED_SHARES) as SkillTier[];
+  const counts = shareCounts(options.count, tiers.map((t) => IMBALANCED_SHARES[t]));
+  const problems = tiers.flatMap((tier, i) =>
+    counts[i] === 0 ? [] : generateCurriculum({ seed: mixSeed(options.seed, i + 1), count: counts[i], split, generators: [...SKILL_TIERS[tier]] }),
+  );
+  return new Rng(mixSeed(options.seed, 0x9001)).shuffled(problems);
+}
+
+/** Splits `total` by `shares` (largest remainders), so the counts add up exactly. */
+function shareCounts(total: number, shares: number[]): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  const exact = shares.map((s) => (total * s) / sum);
+  const counts = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  for (let k = 0; counts.reduce((a, b) => a + b, 0) < total; k++) counts[order[k % order.length][1]]++;
+  return counts;
+}
+
+/** The tier of a generator (every generator is in exactly one; checked by the tests). */
+export function tierOf(generatorId: string): SkillTier {
+  for (const tier of Object.keys(SKILL_TIERS) as SkillTier[]) if (SKILL_TIERS[tier].includes(generatorId)) return tier;
+  throw new Error(`curriculum pool: generator "${generatorId}" is in no skill tier (known: ${GENERATORS.map((g) => g.id).join(', ')})`);
+}
