@@ -70,3 +70,19 @@ describe('folder store', () => {
     expect((await readdir(join(root, 'run'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('folder store on a full disk', () => {
+  it('reports a write the file system refuses for room as a quota error and keeps the saved value', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    // a file-size limit of 1 MiB: writing past it fails with EFBIG, handled as ENOSPC / EDQUOT are
+    const script = join(import.meta.dirname, 'fixtures', 'full-disk.ts');
+    const runTs = join(import.meta.dirname, '..', '..', 'bin', 'run-ts.mjs');
+    const { stdout } = await promisify(execFile)('bash', ['-c', `ulimit -f 1024; exec node "${runTs}" "${script}" "${root}"`]);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(result.error).toMatchObject({ name: 'StoreQuotaError', message: expect.stringMatching(/storage is full: could not save "pool".*intact/) });
+    expect(result.pool).toEqual({ keep: 'me' });
+    expect(result.keys).toEqual(['pool']);
+    expect(result.files.filter((f: string) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
