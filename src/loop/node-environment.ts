@@ -1,7 +1,7 @@
 // The loop's environment in Node (the CLI, tests, benches): a folder store, files read from disk, the built-in
 // embedder, and the policy on our WebGPU engine (Dawn in Node). Never imported by the page or the worker.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinEmbedder } from '../embed/builtin.ts';
 import type { Runtime } from '../engine/runtime.ts';
@@ -33,7 +33,12 @@ export function nodeEnvironment(options: NodeEnvironmentOptions): LoopEnvironmen
     async embedder(config) {
       if (config.embedding.embedder === 'builtin') return builtinEmbedder();
       const { transformersEmbedder } = await import('../embed/transformers.ts');
-      return transformersEmbedder({ model: config.embedding.model });
+      // a local folder in the hub's layout is read offline; anything else is a hub id
+      const folder = resolve(config.embedding.model);
+      const local = await stat(folder).then((s) => s.isDirectory(), () => false);
+      return local
+        ? transformersEmbedder({ model: basename(folder), localModelPath: dirname(folder), allowRemote: false })
+        : transformersEmbedder({ model: config.embedding.model });
     },
     policy: options.policy ?? (async (config) => {
       const [{ nodeSource }, { enginePolicy }] = await Promise.all([import('../engine/files/source.ts'), import('./engine-policy.ts')]);
