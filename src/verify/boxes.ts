@@ -71,7 +71,7 @@ export function boxesOf(text: string, limit = 64): Box[] {
  */
 const JOINER_TOKEN = /^(?:\s+|,|;|&|\\\\|\\[,;: ]|~|\\quad|\\qquad|and|or|\\(?:text|textrm|mbox|mathrm)\{\s*(?:and|or|,)?\s*\}|\$\$?|\\[()[\]]|\\$|[A-Za-z](?:_\{?\w+\}?)?\s*=)/;
 
-function joinsBoxes(between: string): boolean {
+export function joinsBoxes(between: string): boolean {
   if (between.length > 80) return false;
   let rest = between;
   while (rest.length > 0) {

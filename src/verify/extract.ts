@@ -3,10 +3,11 @@
 //      list), unless a "final answer is" / "####" phrase comes after it;
 //   2. the text after the last answer phrase ("The final answer is", "The answer is", "Answer:", "####", 答案是);
 //   3. the whole response when it is itself a short answer ("\frac{1}{2}", "x = 5", "$1$ and $2$");
-//   4. the last math span ($...$, $$...$$, \(...\), \[...\]), unless (lenient) a number comes after it;
+//   4. the last math span ($...$, $$...$$, \(...\), \[...\]) — inline spans joined like boxes form a list —
+//      unless (lenient) a number comes after it;
 //   5. the last number (lenient mode only; `lastNumberFallback`).
 // Reasoning inside <think>...</think> is ignored (response.ts).
-import { lastBoxGroup, boxesOf } from './boxes.ts';
+import { boxesOf, joinsBoxes, lastBoxGroup } from './boxes.ts';
 import { answerAfterPhrase, isBareAnswer, lastNumber } from './prose.ts';
 import { ANSWER_TAIL_CHARS, answerPart, tail } from './response.ts';
 import { mathSpans, wholeSpan } from './spans.ts';
@@ -66,7 +67,11 @@ export function extractAnswer(response: string, options: ExtractOptions = {}): s
     const last = spans[spans.length - 1];
     // lenient: a number written after the last span ("... $x$ ... so there are 12 of them") is the later statement
     const after = fallback ? lastNumber(trimmed.slice(last.end)) : null;
-    return after ?? last.content.trim();
+    if (after !== null) return after;
+    // inline spans joined like boxes ("$x = 2$ and $x = 3$") form one answer, a list
+    let first = spans.length - 1;
+    while (first > 0 && !spans[first].display && !spans[first - 1].display && joinsBoxes(trimmed.slice(spans[first - 1].end, spans[first].start))) first--;
+    return spans.slice(first).map((span) => span.content.trim()).join(', ');
   } catch {
     return null;
   }

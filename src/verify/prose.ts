@@ -139,6 +139,10 @@ export function lastNumber(text: string): string | null {
   let last: RegExpExecArray | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) last = m;
   if (!last) return null;
+  // a mixed number "1 1/2" (a proper fraction after a whole number and one space) is one number
+  const mixed = /(?:^|[^\d.,/])(-?\d+) $/.exec(text.slice(Math.max(0, last.index - 24), last.index));
+  const fraction = /^(\d+)\/(\d+)$/.exec(last[0]);
+  if (mixed && fraction && Number(fraction[1]) < Number(fraction[2])) return `${mixed[1]} ${last[0]}`;
   let s = last[0].replace(/,+$/, '');
   if (s.startsWith('\\')) return text[last.index - 1] === '-' && !/[\w)]/.test(text[last.index - 2] ?? '') ? '-' + s : s;
   if (s.startsWith('-') && /[\w)]/.test(text[last.index - 1] ?? '')) s = s.slice(1);
