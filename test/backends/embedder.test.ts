@@ -3,7 +3,8 @@ import { OpenAIEmbedder } from '../../src/backends/openai-embedder.ts';
 import { embedInBatches } from '../../src/data/tagging/embedder.ts';
 import { hashedVector, OpenAIStandIn } from '../helpers/openai-stand-in.ts';
 
-const FAST_RETRY = { retries: 3, initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 400 };
+// a generous timeout: a request that the client abandons on a loaded machine would be answered twice and miscounted
+const FAST_RETRY = { retries: 3, initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 };
 
 describe('OpenAI embeddings embedder against the stand-in server', () => {
   let server: OpenAIStandIn;
@@ -25,7 +26,7 @@ describe('OpenAI embeddings embedder against the stand-in server', () => {
 
   it('retries failures and malformed answers, and rejects vectors of the wrong length', async () => {
     server = await new OpenAIStandIn({ problems: [], embeddingDim: 8 }).start();
-    const embedder = await OpenAIEmbedder.connect({ endpoint: server.endpoint, model: 'stand-in', dim: 8, batchSize: 4, concurrency: 1, retry: FAST_RETRY });
+    const embedder = await OpenAIEmbedder.connect({ endpoint: server.endpoint, model: 'stand-in', dim: 8, batchSize: 4, concurrency: 1, retry: { ...FAST_RETRY, timeoutMs: 300 } });
     server.failNext(1, 'http500');
     server.failNext(1, 'malformed');
     server.failNext(1, 'hang');

