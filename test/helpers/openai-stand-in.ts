@@ -25,6 +25,8 @@ export interface StandInOptions {
   embeddingDim?: number;
   /** like servers without `n` support: one choice per request whatever n asks */
   ignoreN?: boolean;
+  /** answer browsers from this origin (CORS headers and OPTIONS preflights); default: no CORS headers at all */
+  corsOrigin?: string;
   /** the pass rate a served model has on a problem (a trained checkpoint answers better); default problem.passRate */
   passRateFor?: (problem: StandInProblem, model: string) => number;
 }
@@ -116,6 +118,12 @@ export class OpenAIStandIn {
     const failure = this.scheduled.shift() ?? (this.periodic && this.served % this.periodic.every === 0 ? this.periodic.kind : null);
     const record: RecordedRequest = { path, body, authorization: req.headers.authorization, failedAs: failure };
     this.requests.push(record);
+    if (this.options.corsOrigin) {
+      res.setHeader('access-control-allow-origin', this.options.corsOrigin);
+      res.setHeader('access-control-allow-headers', 'authorization, content-type');
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    }
     if (failure !== null && failure !== 'no-choices') return this.fail(failure, res);
     if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
       record.failedAs = 'http500';
