@@ -112,8 +112,10 @@ export function normalizeAnswer(input: string): string {
   let s = input.trim();
   // plain answers ("42", "-3.5", "x + 1", "12 apples") need none of the LaTeX rules below
   if (PLAIN.test(s)) return stripTrailingPunctuation(s.replace(/\s+/g, ' ').replace(/(\d)\s*(?:percentage|percent|pct)\b/gi, '$1%'));
-  for (const [re, to] of UNICODE) s = s.replace(re, to);
-  s = s.replace(/\u00B0/g, '');
+  if (/[^\x00-\x7F]/.test(s)) {
+    for (const [re, to] of UNICODE) s = s.replace(re, to);
+    s = s.replace(/\u00B0/g, '');
+  }
   // a doubled backslash before a command name ("\\frac" for "\frac", from text escaped twice) is the command;
   // not in matrices, where "\\" ends a row
   if (!s.includes('\\begin')) s = s.replace(/(?<!\\)\\\\(?=[A-Za-z])/g, '\\');

@@ -5,6 +5,8 @@ import { mathSpans, wholeSpan } from './spans.ts';
 // "The answer is", "The final answer is", "Final answer:", "Answer:", "answer is:" ..., GSM8K's "####", and
 // 答案是 / 答案为 / 答案：/ 最终答案 ("the answer is"), "la réponse est", "la respuesta es", "die Antwort ist".
 const PHRASE_RE = /(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is\s*:?|:)|####|(?:最终)?答案\s*(?:是|为|:|：)|(?:la\s+)?réponse\s*(?:finale\s*)?(?:est\s*:?|:)|(?:la\s+)?respuesta\s*(?:final\s*)?(?:es\s*:?|:)|(?:die\s+)?antwort\s*(?:ist\s*:?|:))[ \t]*/gi;
+/** A word every phrase of PHRASE_RE contains. */
+const PHRASE_KEYWORD = /answer|####|答案|réponse|respuesta|antwort/i;
 /** Phrases that close a response; one after the last box overrides the box. */
 const STRONG_PHRASE = /final|####|最终/i;
 
@@ -97,6 +99,8 @@ export interface PhraseAnswer {
 
 /** The last answer phrase of the text: looked for in its last 2,000 characters first (where it usually is). */
 function lastPhrase(text: string): RegExpExecArray | null {
+  // most responses hold none of the phrases' key words: a plain search for them is much cheaper
+  if (!PHRASE_KEYWORD.test(text)) return null;
   const from = Math.max(0, text.length - 2000);
   for (const start of from > 0 ? [from, 0] : [0]) {
     let last: RegExpExecArray | null = null;
