@@ -78,6 +78,11 @@ describe('sai-dpo compare', () => {
     // equal generations: the probe's answers count against SAI, random spends them all on pairs
     for (const a of sai) expect(a.probeGenerations).toBeGreaterThan(0);
     for (const a of random) expect(a.probeGenerations).toBe(0);
+    // arms of one seed share their setup and the base model's evaluation
+    for (const seed of [1, 2]) {
+      const [a, b] = saved.results.filter((r: { seed: number }) => r.seed === seed);
+      expect(a.startAccuracy).toBe(b.startAccuracy);
+    }
     expect(await readFile(join(out, 'compare.md'), 'utf8')).toBe(r.stdout);
     const bad = await cli(['compare', '--samplers', 'sai,best', '--out', out]);
     expect(bad.code).toBe(2);

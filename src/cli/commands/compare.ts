@@ -32,6 +32,16 @@ Budgets follow the config's budget.mode (default equal-generations: the probe's 
 options:
 ${optionsHelp(OPTIONS)}`;
 
+const SHARED_SETUP = ['pool', 'tags', 'embeddings', 'clusters', 'iter-0/eval'];
+
+async function copySetup(store: FolderStore, from: string, to: string): Promise<void> {
+  for (const key of SHARED_SETUP) {
+    if (await store.has(to, key)) continue;
+    const value = await store.get(from, key);
+    if (value !== undefined) await store.put(to, key, value);
+  }
+}
+
 function list(name: string, text: string): string[] {
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(`--${name} is empty`);
@@ -57,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
   const results: ArmResult[] = [];
   const started = performance.now();
   const arms = mixes.flatMap((mix) => seeds.flatMap((seed) => samplers.map((sampler) => ({ mix, seed, sampler }))));
+  const setupDoneBy = new Map<string, string>();
   for (const [n, arm] of arms.entries()) {
     let config: ExperimentConfig = withField(base, 'pool.mix', arm.mix);
     config = withField(withField(config, 'seed', arm.seed), 'sampler.name', arm.sampler);
@@ -65,6 +76,10 @@ export async function run(args: string[]): Promise<number> {
     const armOut = join(out, 'arms', runId);
     await mkdir(armOut, { recursive: true });
     const printer = progressPrinter(armOut, config, true);
+    // arms of one seed and pool mix share their setup (pool, tags, embeddings, clusters, the base model's
+    // evaluation): those stages do not depend on the sampler, so they are computed once and copied
+    const setupFrom = setupDoneBy.get(`${arm.mix}/${arm.seed}`);
+    if (setupFrom) await copySetup(store, setupFrom, runId);
     const runner = await LoopRunner.open(env, runId, config, printer.listen);
     const t0 = performance.now();
     try {
@@ -73,6 +88,7 @@ export async function run(args: string[]): Promise<number> {
       await printer.flush();
       await runner.dispose();
     }
+    setupDoneBy.set(`${arm.mix}/${arm.seed}`, runId);
     const result = await armResult(store, runId, config, (performance.now() - t0) / 1000);
     results.push(result);
     process.stderr.write(`  final held-out accuracy ${(100 * result.finalAccuracy).toFixed(1)}% (start ${result.startAccuracy === null ? '–' : (100 * result.startAccuracy).toFixed(1) + '%'}), ${result.generations} generations, ${result.pairs} pairs, ${formatSeconds(result.seconds)}\n`);
