@@ -86,7 +86,7 @@ export class EngineTrainer implements Trainer {
     await runtime.sync();
   }
 
-  async train(iteration: number, pairs: DpoPair[], settings: TrainSettings, onStep?: (m: StepMetrics) => void): Promise<TrainResult> {
+  async train(_iteration: number, pairs: DpoPair[], settings: TrainSettings, onStep?: (m: StepMetrics) => void): Promise<TrainResult> {
     const { runtime: rt, config, weights } = this.model;
     const loraConfig: LoraConfig = { r: settings.loraRank, alpha: settings.loraAlpha, targetModules: parseTargets(settings.loraTargets.join(',')), dropout: 0 };
     attachLora(rt, config, weights, initLora(config, loraConfig, settings.seed));
@@ -116,7 +116,6 @@ export class EngineTrainer implements Trainer {
       // the adapter becomes part of the policy (also after a failure mid-training: the runner reloads the policy then)
       foldAdapter(rt, weights);
       await rt.sync();
-      void iteration;
     }
   }
 }

@@ -228,9 +228,9 @@ export class LoopRunner {
         ran++;
       }
     } catch (error) {
+      // the policy may hold a half-trained adapter (or sit on a lost device): load it afresh next time
+      await this.releasePolicy().catch(() => {});
       if (error instanceof RunStopped || control.signal?.aborted) {
-        // the policy may hold a half-trained adapter: load it afresh next time
-        await this.releasePolicy();
         this.listen({ type: 'state', state: 'stopped' });
         throw error instanceof RunStopped ? error : new RunStopped();
       }
