@@ -21,8 +21,8 @@ export const EXPLANATIONS = {
     (in units of β × log-probability); rewards/accuracies is the share of pairs where it prefers the chosen one.
     A falling loss with rising margins means the model is learning the pairs.`,
   evaluation: `After each iteration the model answers held-out problems it never trains on, greedily, and the verifier
-    scores them. Iteration 0 is the model before any training. The heat map shows accuracy per cluster and
-    iteration, so you can see whether the weak clusters the sampler chose actually improved.`,
+    scores them. Iteration 0 is the model before any training. The heat map shows accuracy per knowledge point and
+    iteration, so you can see whether the skills the sampler chose actually improved.`,
   compare: `One run can be lucky. Here runs with different samplers and seeds are put on one chart: the line is the
     mean held-out accuracy across seeds, the band its 95% interval. SAI-DPO helps when its line sits above random
     sampling's and the paired difference's interval stays above zero.`,

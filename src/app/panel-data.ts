@@ -95,6 +95,8 @@ export interface TrainingData {
 }
 
 export interface EvaluationData {
+  /** what the heat map's rows are: "cluster" or "knowledge point" (held-out problems carry knowledge points, not clusters) */
+  rowKind: string;
   clusters: { cluster: number; label: string }[];
   /** iteration 0 is the model before any training */
   iterations: { iteration: number; accuracy: number; perCluster: (number | null)[] }[];

@@ -161,6 +161,7 @@ export function evaluationView(evals: Map<number, EvalOutput>, baseline?: Map<nu
   for (const [kp, v] of Object.entries(evals.get(iterations[0])!.perKnowledgePoint)) counts.set(kp, v.count);
   const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, HEAT_ROWS).map(([kp]) => kp);
   return {
+    rowKind: 'knowledge point',
     clusters: rows.map((kp, i) => ({ cluster: i, label: prettyTag(kp) })),
     iterations: iterations.map((it) => {
       const e = evals.get(it)!;

@@ -329,10 +329,10 @@ export class SaiLab extends LitElement {
   }
 
   /** Runs (`start`) or steps the run, listening to its events until the worker returns. */
-  private async go(runId: string, how: 'start' | 'step'): Promise<void> {
+  private async go(runId: string, how: 'start' | 'step', note = ''): Promise<void> {
     if (!runId) return;
     this.failure = null;
-    this.message = '';
+    this.message = note;
     this.control = 'running';
     localStorage.setItem(ACTIVE_RUN_KEY, runId);
     let status: RunStatus | null = null;
@@ -402,7 +402,7 @@ export class SaiLab extends LitElement {
         break;
       case 'stage-done':
         if (event.iteration > this.lastIteration) this.lastIteration = event.iteration;
-        void this.refreshViews();
+        void this.refreshRuns().then(() => this.refreshViews());
         break;
       case 'train-step': {
         const previous = this.trainingData?.iteration === event.iteration ? this.trainingData.steps : [];
@@ -566,8 +566,7 @@ export class SaiLab extends LitElement {
       if (runId !== this.runId) await this.adoptRun(runId);
       this.applyStatus(status);
       if (resume && status.next) {
-        this.message = `Resuming after a reload, from ${status.next.stage}${status.next.iteration > 0 ? ` (iteration ${status.next.iteration})` : ''}: saved stages are not run again.`;
-        void this.go(runId, 'start');
+        void this.go(runId, 'start', `Resuming after a reload, from ${status.next.stage}${status.next.iteration > 0 ? ` (iteration ${status.next.iteration})` : ''}: saved stages are not run again.`);
         return;
       }
       await this.refreshViews();

@@ -15,6 +15,8 @@ const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
 const HAS_WORKER = existsSync(join(PROJECT_ROOT, 'workers', 'loop.worker.ts'));
 const HAS_TINY_MATH = existsSync(join(PROJECT_ROOT, 'public', 'models', 'tiny-math', 'model.safetensors'));
 const RUN_TIMEOUT = 540_000;
+/** a whole test: the Quick demo's two runs on a software adapter, with room to spare */
+const TEST_TIMEOUT = 900_000;
 
 /** Budgets small enough for a few stages a minute on a software adapter. */
 const TINY = new URLSearchParams({
@@ -100,6 +102,8 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
     for (const tag of panels) await expect.poll(() => page.locator(tag).getAttribute('filled'), { timeout: 30_000 }).toBe('');
     await page.locator('runs-panel tbody tr').nth(1).getByRole('button', { name: /^Open/ }).click();
     const all = [...panels, 'probe-panel', 'pairs-panel', 'training-panel'];
+    // the sticky control bar would cover the top of each panel's screenshot
+    await page.locator('sai-lab').evaluate((el) => { (el.shadowRoot!.querySelector('run-controls') as HTMLElement).style.position = 'static'; });
     for (const tag of all) {
       const filled = await expect.poll(() => page.locator(tag).getAttribute('filled'), { timeout: 30_000 }).toBe('').then(() => true, () => false);
       const charts = page.locator(`${tag} lab-chart`);
@@ -110,7 +114,7 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
     }
     await page.screenshot({ path: join(SHOTS, 'page.png'), fullPage: true });
     await page.close();
-  });
+  }, TEST_TIMEOUT);
 
   test('Step runs exactly one stage per press, then stops', async () => {
     const page = await openLab(`?${TINY}`);
@@ -130,7 +134,7 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
     }
     console.log(stages.join('\n'));
     await page.close();
-  });
+  }, TEST_TIMEOUT);
 
   test('a reload mid-run resumes from the saved stages and finishes', async () => {
     const page = await openLab(`?${TINY}`);
@@ -152,5 +156,5 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
     expect(await savedStages(page)).toBeGreaterThan(before);
     await expect.poll(() => page.locator('evaluation-panel').getAttribute('filled'), { timeout: 30_000 }).toBe('');
     await page.close();
-  });
+  }, TEST_TIMEOUT);
 });

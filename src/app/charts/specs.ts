@@ -188,7 +188,7 @@ interface HeatCell { x: string; y: string; v: number | null }
 /** Cluster × iteration accuracy as a heat map (viridis: dark = low, yellow = high). */
 export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> {
   const columns = data.iterations.map((it) => `iter ${it.iteration}`);
-  const rows = data.clusters.map((c) => `${c.cluster + 1}: ${shorten(c.label, 16)}`);
+  const rows = data.clusters.map((c) => `${c.cluster + 1}: ${shorten(c.label, 24)}`);
   const cells: HeatCell[] = [];
   data.iterations.forEach((it, column) => {
     rows.forEach((row, r) => cells.push({ x: columns[column], y: row, v: it.perCluster[r] ?? null }));
@@ -212,7 +212,7 @@ export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> 
     options: {
       scales: {
         x: { type: 'category', labels: columns, offset: true, grid: { display: false }, title: { display: true, text: 'iteration' } },
-        y: { type: 'category', labels: rows, offset: true, reverse: true, grid: { display: false }, title: { display: true, text: 'cluster' } },
+        y: { type: 'category', labels: rows, offset: true, reverse: true, grid: { display: false }, title: { display: true, text: data.rowKind } },
       },
       plugins: {
         legend: { display: false },

@@ -33,14 +33,14 @@ export class EvaluationPanel extends LitElement {
         <div class="figures">
           <div class="figure"><h3>Held-out accuracy</h3>
             <lab-chart .config=${accuracySpec(d)} label=${`Line chart of held-out accuracy: ${d.iterations.map((i) => `iteration ${i.iteration} ${percent(i.accuracy)}`).join(', ')}`}></lab-chart></div>
-          <div class="figure"><h3>Accuracy per cluster and iteration</h3>
+          <div class="figure"><h3>Accuracy per ${d.rowKind} and iteration</h3>
             <lab-chart .config=${heatMapSpec(d)} .height=${Math.max(220, 26 * d.clusters.length + 80)}
-              label="Heat map of held-out accuracy per cluster (rows) and iteration (columns); dark is low, yellow is high"></lab-chart>
+              label=${`Heat map of held-out accuracy per ${d.rowKind} (rows) and iteration (columns); dark is low, yellow is high`}></lab-chart>
             <p class="caption">Colour: dark purple 0% → yellow 100% (viridis).</p></div>
         </div>
         <details><summary>The numbers</summary>
-          <table aria-label="Held-out accuracy per cluster and iteration">
-            <thead><tr><th scope="col">cluster</th>${d.iterations.map((i) => html`<th scope="col">iteration ${i.iteration}</th>`)}</tr></thead>
+          <table aria-label=${`Held-out accuracy per ${d.rowKind} and iteration`}>
+            <thead><tr><th scope="col">${d.rowKind}</th>${d.iterations.map((i) => html`<th scope="col">iteration ${i.iteration}</th>`)}</tr></thead>
             <tbody>
               ${d.clusters.map((c, r) => html`<tr><th scope="row">${c.label}</th>${d.iterations.map((i) => html`<td>${percent(i.perCluster[r])}</td>`)}</tr>`)}
               <tr><th scope="row">all</th>${d.iterations.map((i) => html`<td><strong>${percent(i.accuracy)}</strong></td>`)}</tr>
