@@ -1,10 +1,11 @@
 // A 2-D projection for plots: principal component analysis (Pearson 1901) of data [n, dim].
 // The covariance is estimated from at most `maxRows` rows taken at an even stride (every row when n <= maxRows),
-// so the cost stays bounded for large pools (dim² · maxRows / 2 multiply-adds); its top two eigenvectors are found
+// so the cost stays bounded for large pools (dim² · maxRows multiply-adds); its top two eigenvectors are found
 // by power iteration with deflation, and every row is projected. Each component's sign is fixed so that its dot
 // product with the ramp (1, 2, ..., dim) is positive (the largest-magnitude entry decides when that dot is ~0): the
 // same data always gives the same picture, and a sign rule on a single entry would flip between near-equal entries.
-import { checkMatrix } from './matrix.ts';
+import { dotKernel } from './distances.ts';
+import { allRows, checkMatrix } from './matrix.ts';
 
 export interface PcaOptions {
   /** rows the covariance is estimated from (default 10000) */
@@ -60,26 +61,26 @@ function columnMeans(data: Float32Array, n: number, dim: number): Float64Array {
   return mean;
 }
 
-/** Sample covariance [dim, dim] (divided by the rows used) of rows 0, s, 2s, ... with s = ceil(n / maxRows). */
+/**
+ * Sample covariance [dim, dim] (divided by the rows used) of rows 0, s, 2s, ... with s = ceil(n / maxRows): the
+ * centred rows are transposed to T [dim, rows] and cov[a][b] = T_a · T_b / rows through the dot-product kernel
+ * (WebAssembly SIMD where available), then symmetrized.
+ */
 function covariance(data: Float32Array, n: number, dim: number, mean: Float64Array, maxRows: number): Float64Array {
   const stride = Math.ceil(n / maxRows);
-  const cov = new Float64Array(dim * dim);
-  const centred = new Float64Array(dim);
-  let used = 0;
-  for (let i = 0; i < n; i += stride) {
-    used++;
-    for (let d = 0; d < dim; d++) centred[d] = data[i * dim + d] - mean[d];
-    for (let a = 0; a < dim; a++) {
-      const xa = centred[a];
-      if (xa === 0) continue;
-      const o = a * dim;
-      for (let b = a; b < dim; b++) cov[o + b] += xa * centred[b];
-    }
+  const used = Math.ceil(n / stride);
+  const t = new Float32Array(dim * used);
+  for (let r = 0; r < used; r++) {
+    const i = r * stride;
+    for (let d = 0; d < dim; d++) t[d * used + r] = data[i * dim + d] - mean[d];
   }
+  const cov = new Float64Array(dim * dim);
+  dotKernel(t, dim, used).dots(allRows(dim), dim, t, dim, cov);
   for (let a = 0; a < dim; a++) {
     for (let b = a; b < dim; b++) {
-      cov[a * dim + b] /= used;
-      cov[b * dim + a] = cov[a * dim + b];
+      const v = (cov[a * dim + b] + cov[b * dim + a]) / (2 * used);
+      cov[a * dim + b] = v;
+      cov[b * dim + a] = v;
     }
   }
   return cov;

@@ -22,6 +22,8 @@ export interface ClusteringWorkload {
 
 export interface ClusteringTimings {
   kmeansMs: number;
+  /** CPU milliseconds of each phase, when a CPU clock was given (Node: process.cpuUsage) */
+  cpuMs: { kmeans: number; pca: number | null; chooseK: number | null } | null;
   iterations: number;
   /** agreement with the mixture's own groups */
   ari: number;
@@ -30,23 +32,25 @@ export interface ClusteringTimings {
   chosenK: number | null;
 }
 
-export function timeClustering(w: ClusteringWorkload): ClusteringTimings {
+/** Wall (and, with `cpuClock` returning CPU milliseconds, CPU) time of each phase. */
+export function timeClustering(w: ClusteringWorkload, cpuClock?: () => number): ClusteringTimings {
   const { data, labels } = gaussianMixture(w.n, w.dim, w.k, w.seed, w.noise ?? 1);
-  let start = performance.now();
-  const fit = kmeans(data, w.n, w.dim, { k: w.k, seed: w.seed });
-  const kmeansMs = performance.now() - start;
-  let pcaMs: number | null = null;
-  if (w.pca) {
-    start = performance.now();
-    pca2(data, w.n, w.dim);
-    pcaMs = performance.now() - start;
-  }
-  let chooseKMs: number | null = null;
-  let chosenK: number | null = null;
-  if (w.chooseKMax) {
-    start = performance.now();
-    chosenK = chooseK(data, w.n, w.dim, { kMin: 2, kMax: w.chooseKMax, seed: w.seed }).k;
-    chooseKMs = performance.now() - start;
-  }
-  return { kmeansMs, iterations: fit.iterations, ari: adjustedRandIndex(fit.assignments, labels), pcaMs, chooseKMs, chosenK };
+  const timed = <T>(work: () => T): { value: T; ms: number; cpu: number } => {
+    const wall = performance.now();
+    const cpu = cpuClock?.() ?? 0;
+    const value = work();
+    return { value, ms: performance.now() - wall, cpu: (cpuClock?.() ?? 0) - cpu };
+  };
+  const fit = timed(() => kmeans(data, w.n, w.dim, { k: w.k, seed: w.seed }));
+  const pca = w.pca ? timed(() => pca2(data, w.n, w.dim)) : null;
+  const search = w.chooseKMax ? timed(() => chooseK(data, w.n, w.dim, { kMin: 2, kMax: w.chooseKMax!, seed: w.seed }).k) : null;
+  return {
+    kmeansMs: fit.ms,
+    cpuMs: cpuClock ? { kmeans: fit.cpu, pca: pca?.cpu ?? null, chooseK: search?.cpu ?? null } : null,
+    iterations: fit.value.iterations,
+    ari: adjustedRandIndex(fit.value.assignments, labels),
+    pcaMs: pca?.ms ?? null,
+    chooseKMs: search?.ms ?? null,
+    chosenK: search?.value ?? null,
+  };
 }
