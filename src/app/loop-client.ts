@@ -12,12 +12,7 @@ export interface LoopClient {
 
 /** Starts the loop worker. `onCrash` hears about errors the worker could not report through a call. */
 export async function startLoopWorker(onCrash: (message: string) => void): Promise<LoopClient> {
-  // a glob, so that the page still builds while the worker's entry point is missing (it then says so when started)
-  const entries = import.meta.glob<{ default: new (options?: { name?: string }) => Worker }>('/workers/loop.worker.ts', { query: '?worker' });
-  const load = Object.values(entries)[0];
-  if (!load) throw new Error('this build has no loop worker (workers/loop.worker.ts)');
-  const LoopWorker = (await load()).default;
-  const worker = new LoopWorker({ name: 'loop' });
+  const worker = new Worker(new URL('../../workers/loop.worker.ts', import.meta.url), { type: 'module', name: 'loop' });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     onCrash(event.message || 'the loop worker failed to start (see the browser console)');
