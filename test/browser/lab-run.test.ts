@@ -136,6 +136,35 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
     await page.close();
   }, TEST_TIMEOUT);
 
+  test('storage quota exceeded: a clear message, the saved runs intact, and a resume once there is room', async () => {
+    const page = await openLab(`?${TINY.replace('pool.count=80', 'pool.count=3000')}`);
+    await expect.poll(() => page.locator('runs-panel').count()).toBe(1);
+    const before = await page.locator('runs-panel tbody tr').allTextContents();
+    // leave this origin a little room above what it uses: the run's config fits, its 3000-problem pool does not
+    const cdp = await browser.context.newCDPSession(page);
+    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: usage + 64 * 1024 });
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    const failure = page.locator('#failure');
+    await expect.poll(() => failure.getAttribute('data-kind'), { timeout: RUN_TIMEOUT }).toBe('quota');
+    const text = (await failure.textContent()) ?? '';
+    console.log(text);
+    expect(text).toMatch(/storage is full: could not save "pool"/);
+    expect(text).toMatch(/Your saved runs are intact/);
+    // the runs saved before are all still listed, unchanged
+    const after = await page.locator('runs-panel tbody tr').allTextContents();
+    for (const row of before) expect(after).toContain(row);
+    await failure.screenshot({ path: join(SHOTS, 'quota.png') });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin });
+    await page.getByRole('button', { name: 'Resume the run' }).click();
+    await expect.poll(async () => {
+      await failIfFailed(page);
+      return savedStages(page).catch(() => 0);
+    }, { timeout: RUN_TIMEOUT, interval: 500 }).toBeGreaterThanOrEqual(2);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click().catch(() => {});
+    await page.close();
+  }, TEST_TIMEOUT);
+
   test('a reload mid-run resumes from the saved stages and finishes', async () => {
     const page = await openLab(`?${TINY}`);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
