@@ -219,7 +219,6 @@ export function encoderOnnx(w: EncoderWeights): Uint8Array {
 /** The reference forward pass for one sequence: last_hidden_state [S, H] (f64). */
 export function referenceForward(w: EncoderWeights, ids: number[], mask: number[], types: number[]): Float64Array[] {
   const H = w.hidden;
-  const S = ids.length;
   const layerNorm = (x: Float64Array) => {
     let mean = 0;
     for (const v of x) mean += v / H;
@@ -257,7 +256,6 @@ export function referenceForward(w: EncoderWeights, ids: number[], mask: number[
     const f2 = matvec(f, w.w2, H);
     return layerNorm(x.map((xv, d) => xv + f2[d] + w.b2[d]));
   });
-  void S;
 }
 
 /** Mean over the positions where mask is 1, then L2-normalized: what sentence-transformers' mean pooling gives. */
