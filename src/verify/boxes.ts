@@ -84,11 +84,14 @@ export function joinsBoxes(between: string): boolean {
   return !hasDelimiter || hasJoiner;
 }
 
+/** At most this many boxes (or math spans) form one answer; a longer run keeps its last ones. */
+export const MAX_GROUP = 16;
+
 /** The last group of boxes that together give one answer (one box in the common case); empty when none. */
 export function lastBoxGroup(text: string): Box[] {
   const boxes = boxesOf(text);
   if (boxes.length === 0) return [];
   let first = boxes.length - 1;
-  while (first > 0 && joinsBoxes(text.slice(boxes[first - 1].end, boxes[first].start))) first--;
+  while (first > 0 && boxes.length - first < MAX_GROUP && joinsBoxes(text.slice(boxes[first - 1].end, boxes[first].start))) first--;
   return boxes.slice(first);
 }

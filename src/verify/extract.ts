@@ -7,7 +7,7 @@
 //      unless (lenient) a number comes after it;
 //   5. the last number (lenient mode only; `lastNumberFallback`).
 // Reasoning inside <think>...</think> is ignored (response.ts).
-import { boxesOf, joinsBoxes, lastBoxGroup } from './boxes.ts';
+import { MAX_GROUP, boxesOf, joinsBoxes, lastBoxGroup } from './boxes.ts';
 import { answerAfterPhrase, isBareAnswer, lastNumber } from './prose.ts';
 import { ANSWER_TAIL_CHARS, answerPart, tail } from './response.ts';
 import { mathSpans, wholeSpan } from './spans.ts';
@@ -70,7 +70,7 @@ export function extractAnswer(response: string, options: ExtractOptions = {}): s
     if (after !== null) return after;
     // inline spans joined like boxes ("$x = 2$ and $x = 3$") form one answer, a list
     let first = spans.length - 1;
-    while (first > 0 && !spans[first].display && !spans[first - 1].display && joinsBoxes(trimmed.slice(spans[first - 1].end, spans[first].start))) first--;
+    while (first > 0 && spans.length - first < MAX_GROUP && !spans[first].display && !spans[first - 1].display && joinsBoxes(trimmed.slice(spans[first - 1].end, spans[first].start))) first--;
     return spans.slice(first).map((span) => span.content.trim()).join(', ');
   } catch {
     return null;

@@ -135,7 +135,7 @@ describe('odd input', () => {
     expect(slowest).toBeLessThan(50);
   });
 
-  it('adversarial responses (1 MB of braces, deep nesting) are each judged in well under 50 ms', () => {
+  it('adversarial responses (1 MB of braces, deep nesting) are each judged in under 50 ms of CPU time', () => {
     const MB = 1 << 20;
     const rep = (unit: string, size: number) => unit.repeat(Math.floor(size / unit.length));
     const responses = [
@@ -146,13 +146,15 @@ describe('odd input', () => {
     ];
     // answers at the size limit of structured comparison, against themselves and others
     const answers = [rep('\\frac{', 990), rep('\\pm 1', 990), rep('x!', 990), rep('a and ', 990), rep('1;', 990), rep('(x+1)', 990), rep('e^{e^', 990), '(' + rep('1,', 990) + ')'];
-    // best of 5, so a GC pause (of the 1 MB strings) or a busy CPU is not mistaken for a slow rule
+    // CPU time of this process (test files run in their own processes), best of 5: on a machine shared with
+    // other jobs wall-clock time measures the load, and a GC pause of the 1 MB strings is not a slow rule
     const timed = (f: () => unknown) => {
       let best = Infinity;
       for (let k = 0; k < 5; k++) {
-        const start = performance.now();
+        const start = process.cpuUsage();
         f();
-        best = Math.min(best, performance.now() - start);
+        const used = process.cpuUsage(start);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       return best;
     };
@@ -167,7 +169,7 @@ describe('odd input', () => {
       check(r, () => judge('\\boxed{5}', r));
     }
     for (const a of answers) for (const b of [a, a + '1', '5', 'x']) check(a, () => answersEqual(a, b));
-    console.log(`slowest adversarial check (best of 5): ${slowest.toFixed(1)} ms on ${JSON.stringify(slowestInput)}...`);
+    console.log(`slowest adversarial check (CPU time, best of 5): ${slowest.toFixed(1)} ms on ${JSON.stringify(slowestInput)}...`);
     expect(slowest).toBeLessThan(50);
   });
 });
