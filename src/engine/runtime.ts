@@ -32,7 +32,8 @@ export const numel = (shape: readonly number[]): number => shape.reduce((a, b) =
 
 export class Runtime {
   readonly device: GPUDevice;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** by shader code, then by entry point and constants: the code (a long string) is never copied into a key */
+  private readonly pipelines = new Map<string, Map<string, GPUComputePipeline>>();
   private readonly modules = new Map<string, GPUShaderModule>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -55,8 +56,13 @@ export class Runtime {
 
   /** A compute pipeline for `code`, compiled once. `constants` are WGSL `override`s. */
   pipeline(code: string, entryPoint = 'main', constants: Record<string, number> = {}): GPUComputePipeline {
-    const key = `${entryPoint}|${JSON.stringify(constants)}|${code}`;
-    let pipeline = this.pipelines.get(key);
+    let byVariant = this.pipelines.get(code);
+    if (!byVariant) {
+      byVariant = new Map();
+      this.pipelines.set(code, byVariant);
+    }
+    const key = `${entryPoint}|${JSON.stringify(constants)}`;
+    let pipeline = byVariant.get(key);
     if (!pipeline) {
       let module = this.modules.get(code);
       if (!module) {
@@ -64,7 +70,7 @@ export class Runtime {
         this.modules.set(code, module);
       }
       pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint, constants } });
-      this.pipelines.set(key, pipeline);
+      byVariant.set(key, pipeline);
     }
     return pipeline;
   }
