@@ -13,6 +13,7 @@ import { launchChromium, type ChromiumSession } from '../test/browser/chromium.t
 import { serveStatic, type StaticServer } from '../test/browser/static-server.ts';
 import { SHAPES } from './matmul.ts';
 import { PAGE_API_GLOBAL, type BenchPageApi, type MatmulBenchReply, type MatmulBenchRequest, type MatmulCheckReply, type PageShape } from './browser/protocol.ts';
+import type { SmallModelReport, SmallModelRequest } from './small-model-core.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 export const groups = ['matmul f32 (Chromium)', 'matmul q8 (Chromium)', 'matmul q4 (Chromium)'];
@@ -49,6 +50,7 @@ export interface BenchPage {
   foreignRequests: string[];
   runMatmulBench(request: MatmulBenchRequest): Promise<MatmulBenchReply>;
   checkMatmul(shape: { M: number; K: number; N: number }): Promise<MatmulCheckReply>;
+  runSmallModelBench(request: SmallModelRequest): Promise<SmallModelReport>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function openBenchPage(options: { echoConsole?: boolean } = {}): Pr
       foreignRequests,
       runMatmulBench: (request) => call<MatmulBenchReply>('runMatmulBench', request),
       checkMatmul: (shape) => call<MatmulCheckReply>('checkMatmul', shape),
+      runSmallModelBench: (request) => call<SmallModelReport>('runSmallModelBench', request),
       close,
     };
   } catch (error) {

@@ -13,6 +13,8 @@ export interface BenchContext {
   adapter: string;
   /** quick mode: fewer repetitions (for smoke-testing the bench itself) */
   quick: boolean;
+  /** the --only group substring (lower case), for modules that run several environments and can skip some */
+  only?: string | null;
 }
 
 /** A bench module exports `bench(ctx): Promise<BenchRow[]>`. */

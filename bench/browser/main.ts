@@ -9,6 +9,7 @@ import { Runtime } from '../../src/engine/runtime.ts';
 import { destroyWeight, uploadWeight, type WeightDtype } from '../../src/engine/weights.ts';
 import { uniformArray as randomArray } from '../../src/util/random.ts';
 import { maxAbsDiff } from '../../test/helpers/gpu.ts';
+import { measureSmallModel, type SmallModelReport, type SmallModelRequest } from '../small-model-core.ts';
 import { medianMsInterleaved, ourMatmul, type Contender } from './contenders.ts';
 import { openOrtMatmul, ortVersion, runOrtWeb, transposeToKN } from './ort-web-matmul.ts';
 import { PAGE_API_GLOBAL, type BenchPageApi, type MatmulBenchReply, type MatmulBenchRequest, type MatmulCheckReply, type ShapeTiming } from './protocol.ts';
@@ -100,6 +101,14 @@ async function checkMatmul({ M, K, N }: { M: number; K: number; N: number }): Pr
   return { adapter: rt.gpu.info.description, ours, ort, maxAbsReference: maxAbsDiff(reference, new Float32Array(reference.length)) };
 }
 
-const api: BenchPageApi = { runMatmulBench, checkMatmul };
+async function runSmallModelBench(request: SmallModelRequest): Promise<SmallModelReport> {
+  const rt = await ourRuntime();
+  status('tiny-math scale: training steps and batch-64 decoding ...');
+  const report = await measureSmallModel(rt, request, status);
+  status('done');
+  return report;
+}
+
+const api: BenchPageApi = { runMatmulBench, checkMatmul, runSmallModelBench };
 (globalThis as unknown as Record<string, BenchPageApi>)[PAGE_API_GLOBAL] = api;
 status('ready');

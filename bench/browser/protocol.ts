@@ -1,6 +1,7 @@
 // What the bench page (bench/browser/main.ts) and its Node driver (bench/chromium.ts) exchange through
 // page.evaluate: plain JSON-able objects only.
 import type { WeightDtype } from '../../src/engine/weights.ts';
+import type { SmallModelReport, SmallModelRequest } from '../small-model-core.ts';
 
 export interface PageShape {
   M: number;
@@ -48,6 +49,8 @@ export interface MatmulCheckReply {
 export interface BenchPageApi {
   runMatmulBench(request: MatmulBenchRequest): Promise<MatmulBenchReply>;
   checkMatmul(shape: { M: number; K: number; N: number }): Promise<MatmulCheckReply>;
+  /** tiny-math's scale: training steps and batch-64 decoding (bench/small-model-core.ts) */
+  runSmallModelBench(request: SmallModelRequest): Promise<SmallModelReport>;
 }
 
 /** The global the page sets once its modules have loaded. */

@@ -1,0 +1,53 @@
+// tiny-math's own scale (bench/small-model-core.ts) in Node on this machine's WebGPU adapter (lavapipe here)
+// and in headless Chromium (SwiftShader here) through the bench page (bench/browser/), side by side in one run.
+// `npm run bench -- --only tiny-math` runs both; `--only "tiny-math scale (node"` or `(chromium` one of them.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { acquireGpu } from '../src/engine/gpu.ts';
+import { Runtime } from '../src/engine/runtime.ts';
+import { openBenchPage } from './chromium.ts';
+import { measureSmallModel, smallModelRows, type SmallModelRequest } from './small-model-core.ts';
+import type { BenchContext, BenchRow } from './types.ts';
+
+export const NODE_GROUP = 'tiny-math scale (Node, lavapipe)';
+export const CHROMIUM_GROUP = 'tiny-math scale (Chromium, SwiftShader)';
+export const groups = [NODE_GROUP, CHROMIUM_GROUP];
+
+export const TINY_MATH_CONFIG = resolve(import.meta.dirname, '../public/models/tiny-math/config.json');
+
+export function smallModelRequest(quick: boolean): SmallModelRequest {
+  return { configText: readFileSync(TINY_MATH_CONFIG, 'utf8'), reps: quick ? 2 : 5, decodeTokens: quick ? 12 : 24 };
+}
+
+/** Which environments --only asks for (both when it names neither). */
+function wanted(only: string | undefined): { node: boolean; chromium: boolean } {
+  const o = only?.toLowerCase() ?? '';
+  const node = NODE_GROUP.toLowerCase().includes(o);
+  const chromium = CHROMIUM_GROUP.toLowerCase().includes(o);
+  return node || chromium ? { node, chromium } : { node: true, chromium: true };
+}
+
+export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
+  const request = smallModelRequest(ctx.quick);
+  const want = wanted(ctx.only ?? undefined);
+  const rows: BenchRow[] = [];
+  if (want.node) {
+    const gpu = await acquireGpu();
+    try {
+      const report = await measureSmallModel(new Runtime(gpu), request, (line) => console.error(line));
+      rows.push(...smallModelRows(report, 'Node, lavapipe'));
+    } finally {
+      gpu.destroy();
+    }
+  }
+  if (want.chromium) {
+    const page = await openBenchPage({ echoConsole: true });
+    try {
+      const report = await page.runSmallModelBench(request);
+      rows.push(...smallModelRows(report, 'Chromium, SwiftShader'));
+    } finally {
+      await page.close();
+    }
+  }
+  return rows;
+}
