@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { EmbedService } from '../src/embed/service.ts';
 import type { EmbedWorkerApi } from '../src/embed/worker-api.ts';
+import { throttleProgress } from './progress-throttle.ts';
 
 const service = new EmbedService();
 
@@ -13,9 +14,12 @@ function release(callback: unknown): void {
 
 const endpoint: EmbedWorkerApi = {
   async load(spec, onProgress) {
+    // a model download reports every chunk: pass on at most one event per file every 100 ms, and each file's last
+    const report = throttleProgress((p: Parameters<NonNullable<typeof onProgress>>[0]) => onProgress?.(p));
     try {
-      return await service.load(spec, onProgress);
+      return await service.load(spec, report);
     } finally {
+      report.flush();
       release(onProgress);
     }
   },
