@@ -24,3 +24,4 @@ export { checkMatrix, gatherRows, packRows } from './matrix.ts';
 export { pca2, pca2Full, type Pca2Result, type PcaOptions } from './pca.ts';
 export { kmeansPlusPlus, type SeedingOptions } from './seeding.ts';
 export { pairwiseDistances, silhouetteScore } from './silhouette.ts';
+export { gaussianMixture, type Mixture } from './synthetic.ts';
