@@ -13,6 +13,7 @@ import type { Tokenizer } from '../engine/files/tokenizer.ts';
 import { attachLora, type GpuWeights } from '../engine/model/gpu-weights.ts';
 import type { Runtime } from '../engine/runtime.ts';
 import { accumulateDpoGradients, referenceLogps } from '../engine/train/dpo.ts';
+import { DPO_METRIC_NAMES } from '../engine/train/dpo-loss.ts';
 import type { DpoPair as TokenPair } from '../engine/train/examples.ts';
 import { foldAdapter } from '../engine/train/fold.ts';
 import { initLora, parseTargets } from '../engine/train/lora-init.ts';
@@ -33,16 +34,13 @@ export interface EngineModel {
   name: string;
 }
 
-const METRIC_NAMES = ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected', 'learning_rate', 'grad_norm'];
-
-/** The engine's step record in the loop's form: TRL names, null where a step was skipped or a value is not finite. */
+/** The engine's step record (as TRL logs it: step from 1, fractional epoch) in the loop's form: numbers or null, skipped as 0/1. */
 function toStepMetrics(m: EngineStep): StepMetrics {
   const out: StepMetrics = { step: m.step, epoch: m.epoch };
-  for (const name of METRIC_NAMES) {
-    const v = m[name];
-    out[name] = typeof v === 'number' && Number.isFinite(v) && !(m.skipped && name !== 'learning_rate') ? v : null;
+  for (const [name, v] of Object.entries(m)) {
+    if (name === 'step' || name === 'epoch') continue;
+    out[name] = typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'number' && Number.isFinite(v) ? v : null;
   }
-  out.skipped = m.skipped ? 1 : 0;
   return out;
 }
 
@@ -98,7 +96,7 @@ export class EngineTrainer implements Trainer {
       // the reference: the policy at the start of the iteration (adapter off), once per pair
       const reference = await referenceLogps(trainable, tokenPairs, microBatch);
       const refOf = new Map(tokenPairs.map((p, i) => [p, reference[i]]));
-      await runTrainingLoop(trainable, tokenPairs, { lr: settings.learningRate, epochs: settings.epochs, batch: settings.batchSize, microBatch, seed: settings.seed, maxGradNorm: 1 },
+      await runTrainingLoop(trainable, tokenPairs, { lr: settings.learningRate, epochs: settings.epochs, batch: settings.batchSize, microBatch, seed: settings.seed, maxGradNorm: 1, metricNames: DPO_METRIC_NAMES },
         (batch) => accumulateDpoGradients(trainable, batch, batch.map((p) => refOf.get(p)!), { beta: settings.beta, microBatch }).then((r) => r.metrics),
         (m) => {
           const step = toStepMetrics(m);

@@ -22,7 +22,7 @@ export interface TrainSettings {
   microBatch?: number;
 }
 
-/** TRL DPOTrainer metric names (loss, rewards/chosen, rewards/margins, ...); null where a step was skipped. */
+/** TRL DPOTrainer metric names (loss, rewards/chosen, rewards/margins, ...), step from 1, fractional epoch; null where a step was skipped. */
 export type StepMetrics = { step: number; epoch: number } & Record<string, number | null>;
 
 export interface TrainResult {

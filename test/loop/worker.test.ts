@@ -1,6 +1,7 @@
 // The loop in its web worker, in real Chromium (WebGPU on SwiftShader): a run is created, started, survives a page
 // reload in the middle of an iteration (the worker dies with the page; the run's stages are in IndexedDB), and the
-// reloaded page resumes it from its first unsaved stage to the end.
+// reloaded page resumes it from its first unsaved stage to the end. About 30 s here when the machine is idle; the
+// waits allow for a machine shared with other work (SwiftShader slows down a lot under load).
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,12 +26,22 @@ beforeAll(async () => {
   server = await serveStatic(dist);
   browser = await launchChromium();
   page = await browser.context.newPage();
+  // the loop worker's console and errors go to the same log as the page's
+  page.on('worker', (w) => w.on('console', (m) => browser.log.push(`[worker ${m.type()}] ${m.text()}`)));
   await page.goto(`${server.origin}/test/loop/page/worker-run.html`);
   await page.waitForFunction(() => document.title === 'ready');
 });
 
 beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.join('\n')}`));
+  onTestFailed(async () => {
+    console.log(`browser console:\n${browser?.log.join('\n')}`);
+    const state = await page.evaluate(() => {
+      const loop = (window as unknown as { loop?: { events: unknown[]; outcome(): unknown } }).loop;
+      return loop ? { outcome: loop.outcome(), events: loop.events.slice(-8) } : null;
+    }).catch((e: Error) => e.message);
+    console.log(`loop: ${JSON.stringify(state)}`);
+    console.log(`requests: ${server.requests.join(' ')}`);
+  });
 });
 
 afterAll(async () => {
@@ -57,12 +68,12 @@ const CONFIG = {
 type Loop = { api: any; events: { type: string; stage?: string; iteration?: number; state?: string }[]; outcome(): { ok: boolean; error?: string } | null; start(id: string): void };
 
 describe('the loop worker in Chromium', () => {
-  it('a run survives a reload mid-iteration and finishes', async () => {
+  it('a run survives a reload mid-iteration and finishes', { timeout: 600_000 }, async () => {
     const runId = await page.evaluate((config) => (window as unknown as { loop: Loop }).loop.api.create(config, 'reload test'), CONFIG);
     await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.start(id), runId);
     // wait until iteration 2 has sampled its problems, then reload: its pairs stage is in progress or next, and the
     // resumed worker must rebuild the policy from the base model and iteration 1's adapter
-    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.events.some((e) => e.type === 'stage-done' && e.stage === 'sample' && e.iteration === 2), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.events.some((e) => e.type === 'stage-done' && e.stage === 'sample' && e.iteration === 2), undefined, { timeout: 240_000 });
     const trained = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.events.some((e: any) => e.type === 'stage-done' && e.stage === 'train' && e.iteration === 1 && e.summary.skipped === false));
     await page.reload();
     await page.waitForFunction(() => document.title === 'ready');
@@ -74,7 +85,7 @@ describe('the loop worker in Chromium', () => {
     const runs = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.api.listRuns());
     expect(runs.map((r: { id: string; name: string }) => [r.id, r.name])).toContainEqual([runId, 'reload test']);
     await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.start(id), runId);
-    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.outcome() !== null, undefined, { timeout: 90_000 });
+    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.outcome() !== null, undefined, { timeout: 240_000 });
     const outcome = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.outcome());
     expect(outcome).toEqual({ ok: true });
     const after = await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.api.status(id), runId);
