@@ -8,7 +8,7 @@ import type { LoopWorkerApi, RunStatus } from './worker-api.ts';
 
 function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const r = Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0'); // an id, not an experiment's randomness
+  const r = [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, '0')).join(''); // an id, not an experiment's randomness
   return `run-${t}-${r}`;
 }
 
