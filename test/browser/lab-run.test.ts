@@ -14,9 +14,9 @@ import { launchChromium, type ChromiumSession } from './chromium.ts';
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
 const HAS_WORKER = existsSync(join(PROJECT_ROOT, 'workers', 'loop.worker.ts'));
 const HAS_TINY_MATH = existsSync(join(PROJECT_ROOT, 'public', 'models', 'tiny-math', 'model.safetensors'));
-const RUN_TIMEOUT = 540_000;
+const RUN_TIMEOUT = 1_200_000;
 /** a whole test: the Quick demo's two runs on a software adapter, with room to spare */
-const TEST_TIMEOUT = 900_000;
+const TEST_TIMEOUT = 1_800_000;
 
 /** Budgets small enough for a few stages a minute on a software adapter. */
 const TINY = new URLSearchParams({
@@ -138,18 +138,23 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
 
   test('storage quota exceeded: a clear message, the saved runs intact, and a resume once there is room', async () => {
     const page = await openLab(`?${TINY.replace('pool.count=80', 'pool.count=3000')}`);
-    await expect.poll(() => page.locator('runs-panel').count()).toBe(1);
+    // one run with its pool saved, made while there is room
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => savedStages(page).catch(() => 0), { timeout: RUN_TIMEOUT, interval: 500 }).toBe(2);
+    await expect.poll(() => controlState(page), { timeout: RUN_TIMEOUT }).toBe('paused');
     const before = await page.locator('runs-panel tbody tr').allTextContents();
-    // leave this origin a little room above what it uses: the run's config fits, its 3000-problem pool does not
+    expect(before.length).toBeGreaterThan(0);
+    // leave this origin a little room above what it uses: the new run's config fits, its outputs soon do not
     const cdp = await browser.context.newCDPSession(page);
     const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: usage + 64 * 1024 });
-    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     const failure = page.locator('#failure');
     await expect.poll(() => failure.getAttribute('data-kind'), { timeout: RUN_TIMEOUT }).toBe('quota');
     const text = (await failure.textContent()) ?? '';
     console.log(text);
-    expect(text).toMatch(/storage is full: could not save "pool"/);
+    // which stage hits the limit depends on how the browser counts usage; the message names it
+    expect(text).toMatch(/storage is full: could not save "[\w/-]+"/);
     expect(text).toMatch(/Your saved runs are intact/);
     // the runs saved before are all still listed, unchanged
     const after = await page.locator('runs-panel tbody tr').allTextContents();
