@@ -15,6 +15,8 @@ export type Binding = GPUBuffer | GPUBufferBinding | Tensor;
 const STORAGE = GPUBufferUsageFlagsStorage();
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
 const ARENA_BYTES = 64 * 1024;
+/** Bind groups kept for reuse; the cache is emptied when it reaches this size. */
+const BIND_GROUP_CACHE = 4096;
 
 interface UniformArena {
   data: Uint8Array;
@@ -43,6 +45,15 @@ export class Runtime {
   /** free buffers by (bucketed) size, each with the pool generation it was released in */
   private readonly pool = new Map<number, { buffer: GPUBuffer; generation: number }[]>();
   private generation = 0;
+  /**
+   * Bind groups by pipeline and exact resources (buffer, offset, size of every binding, the uniform's arena slot
+   * included). A training or decode step records the same dispatches as the step before it, with the same pooled
+   * buffers and arena slots, so most of its bind groups are found here instead of created again (on software
+   * adapters creating one costs more than recording the dispatch).
+   */
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
   /** dispatches recorded since creation, for benchmarks */
   dispatchCount = 0;
   /** command buffers submitted since creation, for benchmarks */
@@ -85,7 +96,7 @@ export class Runtime {
     if (params) entries.push({ binding: 0, resource: this.uniform(params) });
     const first = params ? 1 : 0;
     buffers.forEach((b, i) => entries.push({ binding: first + i, resource: asBinding(b) }));
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const bindGroup = this.bindGroup(pipeline, entries);
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -218,6 +229,31 @@ export class Runtime {
   }
 
   // ---- internals ----
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(o, id);
+    }
+    return id;
+  }
+
+  /** The bind group of these entries for this pipeline, from the cache or created (and cached). */
+  private bindGroup(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[]): GPUBindGroup {
+    let key = String(this.idOf(pipeline));
+    for (const e of entries) {
+      const r = e.resource as GPUBufferBinding;
+      key += `|${this.idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
+    }
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+      if (this.bindGroups.size >= BIND_GROUP_CACHE) this.bindGroups.clear();
+      this.bindGroups.set(key, group);
+    }
+    return group;
+  }
 
   private uniform(params: Params): GPUBufferBinding {
     const bytes = ArrayBuffer.isView(params) ? new Uint8Array(params.buffer, params.byteOffset, params.byteLength) : new Uint8Array(params);

@@ -34,6 +34,35 @@ describe('runtime', () => {
     expect(out2[999]).toBe(1998);
   });
 
+  it('reuses bind groups only for the same pipeline, buffers and uniform slot', async () => {
+    const rt = await testRuntime();
+    const n = 64;
+    const ones = rt.tensor([n], new Float32Array(n).fill(1));
+    const tens = rt.tensor([n], new Float32Array(n).fill(10));
+    const b = rt.zeros([n]);
+    const pipe = rt.pipeline(ADD);
+    const params = (scale: number) => {
+      const p = new ArrayBuffer(8);
+      new Uint32Array(p, 0, 1)[0] = n;
+      new Float32Array(p, 4, 1)[0] = scale;
+      return p;
+    };
+    // the same dispatches in three batches (same arena slots each time), then the sources swapped
+    for (let round = 0; round < 3; round++) {
+      rt.dispatch(pipe, [ones, b], [1], params(1));
+      rt.dispatch(pipe, [tens, b], [1], params(2));
+      rt.flush();
+    }
+    rt.dispatch(pipe, [tens, b], [1], params(1));
+    rt.dispatch(pipe, [ones, b], [1], params(2));
+    expect((await rt.readTensor(b))[5]).toBe(3 * (1 + 20) + 10 + 2);
+    // a released buffer handed out again by the pool keeps its contents' meaning: the bind group still names it
+    rt.release(tens);
+    const again = rt.tensor([n], new Float32Array(n).fill(100));
+    rt.dispatch(pipe, [again, b], [1], params(1));
+    expect((await rt.readTensor(b))[5]).toBe(75 + 100);
+  });
+
   it('counts dispatches, submitted command buffers and read-backs', async () => {
     const rt = await testRuntime();
     const a = rt.tensor([64], new Float32Array(64).fill(1));
