@@ -372,7 +372,7 @@ export function configOverrides(config: ExperimentConfig): ConfigInput {
 // URL form: one query parameter per field that differs from the default, named by its dotted key
 // (?sampler.name=random&seed=3&train.loraTargets=q_proj,v_proj). Numbers and booleans as text, null as "null".
 
-function parseQueryValue(key: string, spec: FieldSpec, raw: string): unknown {
+function parseQueryValue(spec: FieldSpec, raw: string): unknown {
   switch (spec.kind) {
     case 'number':
       return raw.trim() === '' ? NaN : Number(raw);
@@ -383,7 +383,6 @@ function parseQueryValue(key: string, spec: FieldSpec, raw: string): unknown {
     case 'string-list':
       return raw === '' ? [] : raw.split(',');
     default:
-      void key;
       return raw;
   }
 }
@@ -414,7 +413,7 @@ export function configFromQuery(search: string): { config: ExperimentConfig; pro
       continue;
     }
     try {
-      config = withField(config, key, parseQueryValue(key, spec, raw));
+      config = withField(config, key, parseQueryValue(spec, raw));
     } catch (error) {
       problems.push(error instanceof ConfigError ? error.problems.join('; ') : String(error));
     }
@@ -434,7 +433,7 @@ export function applySettings(config: ExperimentConfig, settings: readonly strin
     const key = setting.slice(0, eq).trim();
     const spec = fieldSpec(key);
     if (!spec) throw new ConfigError([`${key}: unknown key`]);
-    out = withField(out, key, parseQueryValue(key, spec, setting.slice(eq + 1)));
+    out = withField(out, key, parseQueryValue(spec, setting.slice(eq + 1)));
   }
   return out;
 }
