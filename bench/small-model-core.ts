@@ -181,14 +181,14 @@ async function timeSteps(rt: Runtime, model: TrainableModel, reps: number, accum
   };
   try {
     await step(); // warm-up: compiles the pipelines and fills the buffer pool
-    const count = counter(rt);
-    await step();
-    const counts = count();
     const times: number[] = [];
+    let counts: WorkCounts = { dispatches: 0, submits: 0, reads: 0 };
     for (let i = 0; i < reps; i++) {
+      const count = counter(rt);
       const t0 = performance.now();
       await step();
       times.push((performance.now() - t0) / 1000);
+      counts = count(); // every step records the same work
     }
     return { seconds: median(times), counts };
   } finally {
