@@ -41,12 +41,17 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     }
   }
   if (want.chromium) {
-    const page = await openBenchPage({ echoConsole: true });
+    // a failure in the browser keeps the Node rows: it becomes a row of its own, with the browser's log
+    let page: Awaited<ReturnType<typeof openBenchPage>> | null = null;
     try {
+      page = await openBenchPage({ echoConsole: true });
       const report = await page.runSmallModelBench(request);
       rows.push(...smallModelRows(report, 'Chromium, SwiftShader'));
+    } catch (error) {
+      const log = page?.browser.log.slice(-5).join(' | ') ?? '';
+      rows.push({ group: CHROMIUM_GROUP, name: 'not measured', value: 0, unit: '-', note: `the page failed: ${error instanceof Error ? error.message : String(error)}${log ? `; browser log: ${log}` : ''}` });
     } finally {
-      await page.close();
+      await page?.close();
     }
   }
   return rows;
