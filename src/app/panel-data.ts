@@ -114,7 +114,8 @@ export interface CompareSeries {
 export interface CompareData {
   series: CompareSeries[];
   /** the paired difference of the final accuracy to random, when random is one of the arms */
-  differences: { label: string; mean: number; low: number; high: number }[];
+  /** low and high are NaN with a single seed (no interval) */
+  differences: { label: string; seeds: number; mean: number; low: number; high: number }[];
 }
 
 /** Where a long stage stands, for the progress bar and its ETA. */

@@ -45,7 +45,7 @@ export class RunReport extends LitElement {
           <tbody>${e.iterations.map((i) => html`<tr><td>${i.iteration}</td><td>${percent(i.accuracy)}</td>
             ${e.baseline ? html`<td>${percent(e.baseline.find((b) => b.iteration === i.iteration)?.accuracy)}</td>` : nothing}</tr>`)}</tbody></table>` : nothing}
       ${this.compare && this.compare.differences.length > 0 ? html`<table><thead><tr><th>difference</th><th>mean</th><th>95% interval</th></tr></thead>
-        <tbody>${this.compare.differences.map((d) => html`<tr><td>${d.label}</td><td>${pts(d.mean)}</td><td>${pts(d.low)} to ${pts(d.high)}</td></tr>`)}</tbody></table>` : nothing}
+        <tbody>${this.compare.differences.map((d) => html`<tr><td>${d.label}</td><td>${pts(d.mean)}</td><td>${d.seeds < 2 ? 'one seed: no interval' : `${pts(d.low)} to ${pts(d.high)}`}</td></tr>`)}</tbody></table>` : nothing}
       <h2>Configuration</h2>
       <table><tbody>${[...flattenConfig(this.config)].map(([k, v]) => html`<tr><th scope="row">${overrides.has(k) ? html`<strong>${k}</strong>` : k}</th><td>${Array.isArray(v) ? v.join(', ') : String(v)}</td></tr>`)}</tbody></table>
     `;

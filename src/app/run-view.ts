@@ -182,7 +182,8 @@ export interface ArmRun {
 
 /** Mean accuracy per arm and iteration with its 95% interval; paired differences to random at the last common iteration. */
 export function compareView(runs: ArmRun[]): CompareData | null {
-  const arms = [...new Set(runs.map((r) => r.arm))];
+  // SAI-DPO's arms first, random sampling's last, so colours and legend read the same in every comparison
+  const arms = [...new Set(runs.map((r) => r.arm))].sort((a, b) => Number(a.startsWith('random')) - Number(b.startsWith('random')) || a.localeCompare(b));
   if (arms.length === 0) return null;
   const series = arms.map((arm) => {
     const members = runs.filter((r) => r.arm === arm);
@@ -194,7 +195,8 @@ export function compareView(runs: ArmRun[]): CompareData | null {
         const values = members.map((r) => r.accuracy.get(iteration)).filter((v): v is number => v !== undefined);
         const interval = meanInterval(values);
         // one value has no interval: draw the band as the point itself
-        return { iteration, mean: interval.mean, low: Number.isNaN(interval.low) ? interval.mean : interval.low, high: Number.isNaN(interval.high) ? interval.mean : interval.high };
+        const clamp = (v: number) => Math.max(0, Math.min(1, v));
+        return { iteration, mean: interval.mean, low: Number.isNaN(interval.low) ? interval.mean : clamp(interval.low), high: Number.isNaN(interval.high) ? interval.mean : clamp(interval.high) };
       }),
     };
   });
@@ -207,7 +209,8 @@ export function compareView(runs: ArmRun[]): CompareData | null {
     const own = new Map(runs.filter((r) => r.arm === arm).map((r) => [String(r.seed), last(r)!]));
     const other = new Map(runs.filter((r) => r.arm === base).map((r) => [String(r.seed), last(r)!]));
     const d = pairedDifference(own, other);
-    if (d.n > 0) differences.push({ label: `${arm} − ${base}`, mean: d.mean, low: Number.isNaN(d.low) ? d.mean : d.low, high: Number.isNaN(d.high) ? d.mean : d.high });
+    // one seed has no interval: low and high stay NaN and the panel says so
+    if (d.n > 0) differences.push({ label: `${arm} − ${base}`, seeds: d.n, mean: d.mean, low: d.low, high: d.high });
   }
   return { series, differences };
 }

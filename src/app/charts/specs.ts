@@ -245,7 +245,7 @@ export function compareSpec(data: CompareData): ChartConfiguration<'line'> {
     type: 'line',
     data: { datasets: datasets as never },
     options: {
-      scales: { x: { type: 'linear', title: { display: true, text: 'iteration (0 = before training)' }, ticks: { precision: 0, stepSize: 1 } }, y: { ...percentAxis('held-out accuracy'), min: undefined, max: undefined, suggestedMin: 0 } },
+      scales: { x: { type: 'linear', title: { display: true, text: 'iteration (0 = before training)' }, ticks: { precision: 0, stepSize: 1 } }, y: percentAxis('held-out accuracy') },
       plugins: {
         legend: { labels: { filter: (item: { text: string }) => !item.text.includes('(95% ') } },
         tooltip: { callbacks: { label: (item: TooltipItem<'line'>) => `${item.dataset.label}: ${percent((item.raw as { y: number }).y)}` } },

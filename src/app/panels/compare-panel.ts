@@ -35,8 +35,9 @@ export class ComparePanel extends LitElement {
         ${d.differences.length > 0 ? html`
           <table aria-label="Paired difference in final accuracy against random sampling">
             <thead><tr><th scope="col">sampler</th><th scope="col">final accuracy − random</th><th scope="col">95% interval</th><th scope="col">reading</th></tr></thead>
-            <tbody>${d.differences.map((x) => html`<tr><td>${x.label}</td><td>${points(x.mean)}</td><td>${points(x.low)} to ${points(x.high)}</td>
-              <td>${x.low > 0 ? 'better than random' : x.high < 0 ? 'worse than random' : 'no clear difference'}</td></tr>`)}</tbody>
+            <tbody>${d.differences.map((x) => html`<tr><td>${x.label}</td><td>${points(x.mean)}</td>
+              <td>${x.seeds < 2 ? 'needs 2 or more seeds' : html`${points(x.low)} to ${points(x.high)}`}</td>
+              <td>${x.seeds < 2 ? 'one seed: no verdict' : x.low > 0 ? 'better than random' : x.high < 0 ? 'worse than random' : 'no clear difference'}</td></tr>`)}</tbody>
           </table>` : ''}
         <p class="caption">${d.series.map((s) => `${s.label}: ${s.seeds} run${s.seeds === 1 ? '' : 's'}, final ${percent(s.points.at(-1)?.mean)}`).join('; ')}</p>`
         : html`<p class="empty">Finish runs with different samplers or seeds (the "Compare samplers" preset starts them) to compare them here.</p>`}

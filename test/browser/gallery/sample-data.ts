@@ -70,7 +70,7 @@ export function sampleData(seed = 1) {
       label, seeds: 3,
       points: [0, 1, 2, 3].map((it) => { const mean = 0.3 + it * (s === 0 ? 0.04 : 0.02); return { iteration: it, mean, low: mean - 0.03, high: mean + 0.03 }; }),
     })),
-    differences: [{ label: 'sai', mean: 0.06, low: 0.01, high: 0.11 }],
+    differences: [{ label: 'sai − random', seeds: 3, mean: 0.06, low: 0.01, high: 0.11 }],
   };
   return { map, probe, sampling, pairs, training, evaluation, compare };
 }
