@@ -22,6 +22,12 @@ import { Rng, uniformArray } from '../src/util/random.ts';
 import { median } from './median.ts';
 import type { BenchRow } from './types.ts';
 
+/**
+ * The clock every figure is timed with, in milliseconds: the wall clock by default; in Node the process's CPU time
+ * can be passed instead (lavapipe runs in the process), which holds up better on a machine shared with other work.
+ */
+let now: () => number = () => performance.now();
+
 /** What the measurement needs: the model's config.json text and how many timed repetitions. */
 export interface SmallModelRequest {
   configText: string;
@@ -135,9 +141,9 @@ export async function matmulMs(rt: Runtime, M: number, K: number, N: number, rep
     await run();
     const times: number[] = [];
     for (let r = 0; r < reps; r++) {
-      const t0 = performance.now();
+      const t0 = now();
       await run();
-      times.push((performance.now() - t0) / inner);
+      times.push((now() - t0) / inner);
     }
     return median(times);
   } finally {
@@ -185,9 +191,9 @@ async function timeSteps(rt: Runtime, model: TrainableModel, reps: number, accum
     let counts: WorkCounts = { dispatches: 0, submits: 0, reads: 0 };
     for (let i = 0; i < reps; i++) {
       const count = counter(rt);
-      const t0 = performance.now();
+      const t0 = now();
       await step();
-      times.push((performance.now() - t0) / 1000);
+      times.push((now() - t0) / 1000);
       counts = count(); // every step records the same work
     }
     return { seconds: median(times), counts };
@@ -259,11 +265,11 @@ async function decode(rt: Runtime, c: ModelConfig, reps: number, newTokens: numb
       let count = counter(rt);
       await generateBatch(gen, prompts, { maxNewTokens: newTokens, temperature: 0.7, seed: r + 1 }, (p) => {
         if (p.step === 0) {
-          t0 = performance.now();
+          t0 = now();
           count = counter(rt);
         }
       });
-      rates.push((DECODE_BATCH * (newTokens - 1)) / ((performance.now() - t0) / 1000));
+      rates.push((DECODE_BATCH * (newTokens - 1)) / ((now() - t0) / 1000));
       counts = count();
     }
     const steps = newTokens - 1;
@@ -277,8 +283,11 @@ async function decode(rt: Runtime, c: ModelConfig, reps: number, newTokens: numb
 }
 
 /** Runs the three measurements; `log` hears when each starts (console.error in Node, console.log in the page). */
-export async function measureSmallModel(rt: Runtime, request: SmallModelRequest, log: (line: string) => void = () => {}): Promise<SmallModelReport> {
+export async function measureSmallModel(
+  rt: Runtime, request: SmallModelRequest, log: (line: string) => void = () => {}, clock?: () => number,
+): Promise<SmallModelReport> {
   const c = parseConfig(request.configText, 'small-model bench config');
+  now = clock ?? (() => performance.now());
   const t0 = performance.now();
   const stage = (name: string) => log(`  tiny-math scale: ${name} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   stage('LoRA-DPO step');
@@ -297,24 +306,26 @@ function countsNote(c: WorkCounts, per: string): string {
   return `${r3(c.dispatches)} dispatches, ${r3(c.submits)} command buffers, ${r3(c.reads)} read-backs per ${per}`;
 }
 
-/** Bench rows of a report; `where` names the environment, e.g. "Node, lavapipe". */
-export function smallModelRows(report: SmallModelReport, where: string): BenchRow[] {
+/** Bench rows of a report; `where` names the environment, e.g. "Node, lavapipe"; `cpu`: timed on the process's CPU clock. */
+export function smallModelRows(report: SmallModelReport, where: string, cpu = false): BenchRow[] {
   const group = `tiny-math scale (${where})`;
+  const per = cpu ? '/CPU-s' : '/s';
+  const clock = cpu ? 'timed in process CPU seconds (all figures, the matmul\'s included); ' : 'timed on the wall clock; ';
   const rows: BenchRow[] = [];
   for (const [label, t] of [['LoRA-DPO step', report.lora], ['full-parameter SFT step', report.full]] as const) {
     rows.push({
       group, name: `${label} (${report.model}; ${t.shape}) GFLOP/s vs our matmul at its shapes`,
-      value: r3(t.flops / t.seconds / 1e9), unit: 'GFLOP/s',
+      value: r3(t.flops / t.seconds / 1e9), unit: `GFLOP${per}`,
       baseline: { name: 'our f32 matmul at the step\'s forward shapes, same run', value: r3(t.matmulGflops) },
-      note: `goal: ratio ≥ 0.5; step ${r3(t.seconds * 1000)} ms, ${r3(t.tokens / t.seconds)} tokens/s (${r3(t.targets / t.seconds)} response tokens/s); ${countsNote(t.counts, 'step')}; adapter ${report.adapter}`,
+      note: `goal: ratio ≥ 0.5; ${clock}step ${r3(t.seconds * 1000)} ms, ${r3(t.tokens / t.seconds)} tokens${per} (${r3(t.targets / t.seconds)} response tokens${per}); ${countsNote(t.counts, 'step')}; adapter ${report.adapter}`,
     });
     rows.push({ group, name: `${label}: dispatches per step`, value: t.counts.dispatches, unit: 'dispatches', note: countsNote(t.counts, 'step') });
   }
   const d = report.decode;
   rows.push({
-    group, name: `decode, batch ${d.batch} (${report.model})`, value: r3(d.tokensPerSecond), unit: 'tokens/s',
+    group, name: `decode, batch ${d.batch} (${report.model})`, value: r3(d.tokensPerSecond), unit: `tokens${per}`,
     baseline: { name: 'limit implied by our matmul (goal: within 2x)', value: r3(d.matmulLimit) },
-    note: `${d.steps} decode steps; matmul at M=${d.batch} runs at ${r3(d.matmulGflops)} GFLOP/s over the step's shapes; ${countsNote(d.counts, 'decode step')}; adapter ${report.adapter}`,
+    note: `${clock}${d.steps} decode steps; matmul at M=${d.batch} runs at ${r3(d.matmulGflops)} GFLOP${per} over the step's shapes; ${countsNote(d.counts, 'decode step')}; adapter ${report.adapter}`,
   });
   rows.push({ group, name: `decode, batch ${d.batch}: dispatches per decoded token`, value: r3(d.counts.dispatches / d.batch), unit: 'dispatches', note: `${countsNote(d.counts, 'decode step')} (one token for each of ${d.batch} rows)` });
   return rows;

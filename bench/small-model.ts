@@ -1,6 +1,7 @@
 // tiny-math's own scale (bench/small-model-core.ts) in Node on this machine's WebGPU adapter (lavapipe here)
 // and in headless Chromium (SwiftShader here) through the bench page (bench/browser/), side by side in one run.
 // `npm run bench -- --only tiny-math` runs both; `--only "tiny-math scale (node"` or `(chromium` one of them.
+// In Node every figure is timed on the process's CPU clock (steadier than the wall clock on a shared machine).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { acquireGpu } from '../src/engine/gpu.ts';
@@ -19,6 +20,12 @@ export function smallModelRequest(quick: boolean): SmallModelRequest {
   return { configText: readFileSync(TINY_MATH_CONFIG, 'utf8'), reps: quick ? 2 : 5, decodeTokens: quick ? 12 : 24 };
 }
 
+/** This process's CPU time (user + system, all threads: lavapipe's included), in milliseconds. */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Which environments --only asks for (both when it names neither). */
 function wanted(only: string | undefined): { node: boolean; chromium: boolean } {
   const o = only?.toLowerCase() ?? '';
@@ -34,8 +41,8 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   if (want.node) {
     const gpu = await acquireGpu();
     try {
-      const report = await measureSmallModel(new Runtime(gpu), request, (line) => console.error(line));
-      rows.push(...smallModelRows(report, 'Node, lavapipe'));
+      const report = await measureSmallModel(new Runtime(gpu), request, (line) => console.error(line), processCpuMs);
+      rows.push(...smallModelRows(report, 'Node, lavapipe', true));
     } finally {
       gpu.destroy();
     }
