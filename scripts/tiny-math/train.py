@@ -284,7 +284,9 @@ def main():
             os.replace(state_path + '.partial', state_path)
     write_safetensors(os.path.join(args.out, 'model.safetensors'), model.hf_tensors(),
                       {'format': 'pt', 'seed': str(args.seed), 'steps': str(total), 'tokens': str(tokens)})
-    print(json.dumps({'done': True, 'steps': total, 'tokens': tokens, 'seconds': round(time.time() - t0)}), flush=True)
+    rec = {'done': True, 'step': total, 'tokens': tokens, 'seconds': round(time.time() - t0)}
+    print(json.dumps(rec), flush=True)
+    log.write(json.dumps(rec) + '\n')
 
 
 if __name__ == '__main__':

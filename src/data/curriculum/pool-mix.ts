@@ -3,8 +3,10 @@
 // Whether weakness-driven sampling helps depends on the pool: a real training pool is dominated by skills the
 // model has largely mastered, with a minority at its frontier and some out of reach. "imbalanced" (the lab's
 // default) mirrors that for the built-in model; "balanced" draws every generator about equally.
-// The tiers are tiny-math's measured greedy accuracy per generator on held-out problems (its model card):
-// mastered >= 80%, out of reach <= 20%, the frontier in between.
+// The tiers come from tiny-math's greedy accuracy per knowledge point on 600 held-out problems (its model card).
+// tiny-math is still weak (2-4% overall), so the tiers are relative: "mastered" holds the skills it gets right most
+// often (5-24% on some held-out set), "frontier" those it gets right now and then, "out-of-reach" those it never got
+// right. Retraining tiny-math to the lab's target (30-70%) means measuring these again.
 import type { Problem } from '../problem.ts';
 import { Rng } from '../../util/random.ts';
 import { generateCurriculum, GENERATORS, type Split } from './index.ts';
@@ -14,11 +16,11 @@ export const POOL_MIXES = ['imbalanced', 'balanced'] as const;
 export type PoolMix = (typeof POOL_MIXES)[number];
 export type SkillTier = 'mastered' | 'frontier' | 'out-of-reach';
 
-/** Generator ids per tier, from tiny-math's model card. */
+/** Generator ids per tier, from tiny-math's model card (relative tiers, see above). */
 export const SKILL_TIERS: Record<SkillTier, readonly string[]> = {
-  mastered: ['add', 'subtract', 'unit-conversion', 'order-of-operations', 'percent-of', 'decimal-add-sub', 'rectangle', 'triangle-area', 'divisibility', 'linear-equation', 'ratio-scale', 'fraction-add-sub'],
-  frontier: ['gcd-lcm', 'percent-ratio', 'ratio-share', 'arithmetic-sequence', 'mean', 'divide-remainder', 'fraction-mul-div'],
-  'out-of-reach': ['multiply', 'decimal-multiply', 'multi-step'],
+  mastered: ['unit-conversion', 'divide-remainder', 'triangle-area', 'linear-equation', 'divisibility', 'fraction-add-sub', 'fraction-mul-div'],
+  frontier: ['rectangle', 'gcd-lcm', 'percent-of', 'percent-ratio', 'ratio-share', 'ratio-scale'],
+  'out-of-reach': ['add', 'subtract', 'multiply', 'order-of-operations', 'decimal-add-sub', 'decimal-multiply', 'arithmetic-sequence', 'mean', 'multi-step'],
 };
 
 /** Share of an imbalanced pool drawn from each tier. */
