@@ -12,11 +12,11 @@ export interface LabState extends Omit<GenerateRequest, 'stop'> {
 }
 
 export const DEFAULT_STATE: LabState = {
-  model: '/models/tiny-random/',
+  model: '/models/tiny-math/',
   dtype: 'f32',
-  prompt: 'Question: what is 12 + 30?\nAnswer:',
+  prompt: 'What is 12 + 30?\n',
   n: 2,
-  maxNewTokens: 24,
+  maxNewTokens: 96,
   temperature: 0.8,
   topP: 0.95,
   seed: 1,

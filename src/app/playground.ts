@@ -100,8 +100,9 @@ export class LabPlayground extends LitElement {
           <button @click=${this.restartWorker}>Restart the worker and reload the model</button></p>` : nothing}
       <section class="panel" aria-labelledby="model-heading">
         <h2 id="model-heading">Model</h2>
-        <p class="notice">The built-in <code>tiny-random</code> model is untrained: its weights are seeded random numbers,
-          so its text is noise; <code>/models/tiny-math/</code> is the trained one.</p>
+        <p class="notice">The built-in <code>/models/tiny-math/</code> was trained on the lab's curriculum: type a question
+          and it answers one step per line, then <code>Answer: X</code> (often wrongly: it is tiny). <code>/models/tiny-random/</code>
+          is untrained: its text is noise.</p>
         <model-loader .model=${this.state.model} .dtype=${this.state.dtype} .status=${this.loadStatus}
           .progress=${this.progress} .error=${this.loadError} .summary=${this.modelSummary}
           @load-model=${this.onLoadModel}></model-loader>

@@ -171,7 +171,7 @@ export function optionsHelp(specs: OptionSpecs): string {
 }
 
 /** Options of every command that loads a model. */
-export const MODEL_SPEC = { kind: 'string', required: true, placeholder: 'DIR', help: 'the model folder (config.json, tokenizer.json, *.safetensors)' } as const;
+export const MODEL_SPEC = { kind: 'string', required: true, placeholder: 'DIR', help: 'the model folder (config.json, tokenizer.json, *.safetensors); try public/models/tiny-math first' } as const;
 export const DTYPE_SPEC = { kind: 'string', choices: ['f32', 'q8', 'q4'], default: 'f32', help: 'weights of the frozen model on the GPU' } as const;
 export const DEVICE_SPEC = { kind: 'string', choices: ['gpu', 'cpu'], default: 'gpu', help: 'cpu runs the TypeScript reference (slow; tiny models)' } as const;
 export const ADAPTER_SPEC = { kind: 'string', placeholder: 'DIR', help: 'a PEFT LoRA adapter folder to apply' } as const;

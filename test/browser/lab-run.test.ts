@@ -110,7 +110,9 @@ describe.skipIf(!HAS_WORKER)('the loop from the page', () => {
       for (let i = 0; i < (await charts.count()); i++) await expect.poll(() => charts.nth(i).getAttribute('drawn'), { timeout: 20_000 }).toBe('');
       await page.locator(tag).screenshot({ path: join(SHOTS, `${tag}.png`) });
       console.log(`${tag}: ${filled ? 'data' : 'EMPTY'} — ${(await page.locator(tag).locator('.caption').first().textContent().catch(() => ''))?.trim()}`);
-      if (HAS_TINY_MATH || !['pairs-panel', 'training-panel'].includes(tag)) expect(filled, tag).toBe(true);
+      // pairs (and so training) need a problem with both right and wrong answers: tiny-math gives one on about 4% of
+      // problems (its card), so a one-iteration demo may have none; every other panel must show data
+      if (!['pairs-panel', 'training-panel'].includes(tag)) expect(filled, tag).toBe(true);
     }
     await page.screenshot({ path: join(SHOTS, 'page.png'), fullPage: true });
     await page.close();

@@ -10,8 +10,8 @@ import { buildApp } from './build-app.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { launchChromium, type ChromiumSession } from './chromium.ts';
 
-const WEIGHTS_PATH = '/models/tiny-random/model.safetensors';
-const PROMPT = 'Question: 7 * 6 = ?\nAnswer:';
+const WEIGHTS_PATH = '/models/tiny-math/model.safetensors';
+const PROMPT = 'What is 17 + 25?\n';
 const LOAD_TIMEOUT = 60_000;
 
 let dist = '';
@@ -84,19 +84,21 @@ describe('the lab page in Chromium', () => {
     console.log(`model ready after ${Date.now() - started} ms more: ${await page.locator('model-loader .ready').textContent()}`);
     expect(await page.locator('model-loader progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
     await expect.poll(() => page.locator('model-loader .detail').textContent()).toContain('100%');
-    await expect.poll(() => page.getByText(/untrained/).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(/trained on the lab's curriculum/).count()).toBeGreaterThan(0);
     expect(server.downloads.get(WEIGHTS_PATH)).toBe(1);
   });
 
   test('generates text for a typed prompt; the same seed gives the same text, another seed other text', async () => {
     await page.getByLabel('Prompt').fill(PROMPT);
     await setNumber(page, 'Completions (n)', 2);
-    await setNumber(page, 'Max new tokens', 12);
+    await setNumber(page, 'Max new tokens', 80);
     await setNumber(page, 'Seed', 7);
     const first = await generate(page);
     console.log(`seed 7: ${JSON.stringify(first)}`);
     expect(first).toHaveLength(2);
     expect(first.every((text) => text.length > 0)).toBe(true);
+    // tiny-math answers in the curriculum's format: steps, then "Answer: X"
+    expect(first.some((text) => /Answer: \S/.test(text))).toBe(true);
     expect(await generate(page)).toEqual(first);
     await setNumber(page, 'Seed', 8);
     const other = await generate(page);
@@ -104,7 +106,7 @@ describe('the lab page in Chromium', () => {
     expect(other).not.toEqual(first);
     // the settings are in the address bar
     const query = new URL(page.url()).searchParams;
-    expect([query.get('prompt'), query.get('seed'), query.get('maxNewTokens')]).toEqual([PROMPT, '8', '12']);
+    expect([query.get('prompt'), query.get('seed'), query.get('maxNewTokens')]).toEqual([PROMPT, '8', '80']);
   });
 
   test('reloading the link restores the settings and the run; the weights come from the Cache API', async () => {
@@ -116,7 +118,7 @@ describe('the lab page in Chromium', () => {
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).toBe('7');
     expect(await generate(page)).toEqual(expected);
     expect(server.downloads.get(WEIGHTS_PATH)).toBe(1);
-    expect(server.downloads.get('/models/tiny-random/config.json')).toBe(1);
+    expect(server.downloads.get('/models/tiny-math/config.json')).toBe(1);
   });
 
   test('a missing model folder shows an error naming the file; the worker then loads the bundled model', async () => {
@@ -130,7 +132,7 @@ describe('the lab page in Chromium', () => {
     expect(await broken.locator('model-loader').getAttribute('status')).toBe('error');
     expect(await broken.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
 
-    await broken.getByLabel('Model folder (URL)').fill('/models/tiny-random/');
+    await broken.getByLabel('Model folder (URL)').fill('/models/tiny-math/');
     await broken.getByRole('button', { name: /Load model/ }).click();
     await waitForModel(broken);
     expect(new URL(broken.url()).searchParams.get('model')).toBeNull(); // back to the default

@@ -9,7 +9,7 @@ export const summary = 'sample completions of a prompt with the model (batched, 
 
 const OPTIONS = {
   model: MODEL_SPEC,
-  prompt: { kind: 'string', required: true, placeholder: 'TEXT', help: 'the prompt, tokenized without special tokens' },
+  prompt: { kind: 'string', required: true, placeholder: 'TEXT', help: 'the prompt, tokenized with the tokenizer\'s special tokens (e.g. a leading <s>)' },
   n: { kind: 'integer', min: 1, default: 8, help: 'samples' },
   'max-tokens': { kind: 'integer', min: 1, default: 128, help: 'new tokens per sample at most' },
   temperature: { kind: 'number', min: 0, default: 0.7, help: 'sampling temperature; 0 = greedy' },

@@ -20,7 +20,7 @@ const OPTIONS = {
 export const usage = `usage: sai-dpo logprobs --model DIR --input FILE.jsonl [options]
 
 Each input line is {"prompt_ids":[...],"response_ids":[...]} or {"prompt":"...","response":"..."}
-(text is tokenized without special tokens; prompt and response separately, then concatenated).
+(the prompt is tokenized with the tokenizer's special tokens, e.g. a leading <s>, the response without; then concatenated).
 Prints exactly one line per input line, in order: {"logprob": L, "tokens": n}, where L is the sum over the
 response tokens of log p(token | prompt, earlier response tokens). A bad line (blank lines included) prints
 {"error": "line N: ..."} in its place (N counts from 1) and the exit code is 1.
@@ -73,7 +73,7 @@ function parseLine(text: string, number: number, model: LanguageModel): Item | {
   } else {
     if (typeof r.prompt !== 'string') return fail('expected "prompt_ids"/"response_ids" arrays or "prompt"/"response" strings');
     if (typeof r.response !== 'string') return fail('"response" must be a string');
-    item = { promptIds: model.tokenizer.encode(r.prompt, { addSpecialTokens: false }), responseIds: model.tokenizer.encode(r.response, { addSpecialTokens: false }) };
+    item = { promptIds: model.tokenizer.encode(r.prompt, { addSpecialTokens: true }), responseIds: model.tokenizer.encode(r.response, { addSpecialTokens: false }) };
     if (item.promptIds.length === 0) return fail('the prompt tokenizes to no tokens');
   }
   // the last response token is predicted, never read: P + R − 1 positions

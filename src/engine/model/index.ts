@@ -35,7 +35,7 @@ export interface LanguageModel {
   readonly config: ModelConfig;
   readonly tokenizer: Tokenizer;
   readonly device: string;
-  /** [prompt][sample]. String prompts are tokenized without special tokens (pass ids to control BOS). */
+  /** [prompt][sample]. String prompts are tokenized with the tokenizer's special tokens, as tokenizer(text) does in transformers (e.g. tiny-math's and Llama's <s>); pass ids to control them. */
   generate(
     prompts: (string | number[])[],
     options?: GenerateOptions,
@@ -76,7 +76,7 @@ function makeModel(config: ModelConfig, tokenizer: Tokenizer, eos: number[], bac
     tokenizer,
     device: backend.device,
     generate(prompts, options, onStep) {
-      const ids = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p, { addSpecialTokens: false }) : p));
+      const ids = prompts.map((p) => (typeof p === 'string' ? tokenizer.encode(p, { addSpecialTokens: true }) : p));
       return generateBatch({ decoder: backend.decoder, eosTokenIds: eos, decode }, ids, options, onStep);
     },
     logprobs: (items) => {
