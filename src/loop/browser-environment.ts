@@ -22,6 +22,11 @@ export function browserEnvironment(options: { store?: RunStore; base?: string } 
     },
     async embedder(config) {
       if (config.embedding.embedder === 'builtin') return builtinEmbedder();
+      if (config.embedding.embedder === 'openai') {
+        // no API key in the page: a server that needs one is reached through a proxy that adds it
+        const { OpenAIEmbedder } = await import('../backends/browser.ts');
+        return OpenAIEmbedder.connect({ endpoint: config.embedding.endpoint, model: config.embedding.model });
+      }
       const { transformersEmbedder } = await import('../embed/transformers.ts');
       return transformersEmbedder({ model: config.embedding.model });
     },

@@ -63,8 +63,10 @@ export const CONFIG_SCHEMA = {
   embedding: {
     doc: 'how knowledge points become vectors',
     fields: {
-      embedder: { kind: 'enum', values: ['builtin', 'transformers'], default: 'builtin', doc: 'builtin: offline, no model; transformers: a sentence-transformers model through transformers.js' },
-      model: { kind: 'string', default: '', doc: 'transformers only: a Hugging Face model id or a local folder' },
+      embedder: { kind: 'enum', values: ['builtin', 'transformers', 'openai'], default: 'builtin', doc: 'builtin: offline, no model; transformers: a sentence-transformers model through transformers.js; openai: an OpenAI-compatible /v1/embeddings server (for pools too large to embed in a tab)' },
+      model: { kind: 'string', default: '', doc: 'transformers: a Hugging Face model id or a local folder; openai: the embedding model the server serves' },
+      endpoint: { kind: 'string', default: '', doc: 'openai only: the server, e.g. http://127.0.0.1:8000/v1' },
+      apiKeyEnv: { kind: 'string', default: '', doc: 'openai only, CLI: the environment variable holding the API key (the key itself is never stored)' },
     },
   },
   clusters: {
@@ -300,6 +302,7 @@ function crossFieldProblems(c: ExperimentConfig): string[] {
   if (c.heldOut.source !== 'curriculum' && c.heldOut.file === '') out.push(`heldOut.file is required when heldOut.source is "${c.heldOut.source}"`);
   if (c.train.microBatch > c.train.batchSize) out.push(`train.microBatch (${c.train.microBatch}) must not exceed train.batchSize (${c.train.batchSize})`);
   if (c.embedding.embedder === 'transformers' && c.embedding.model === '') out.push('embedding.model is required when embedding.embedder is "transformers"');
+  if (c.embedding.embedder === 'openai' && (c.embedding.model === '' || c.embedding.endpoint === '')) out.push('embedding.endpoint and embedding.model are required when embedding.embedder is "openai"');
   return out;
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinEmbedder } from '../embed/builtin.ts';
 import type { Runtime } from '../engine/runtime.ts';
 import type { ExperimentConfig } from './config.ts';
+import type { Embedder } from '../data/tagging/embedder.ts';
 import type { LoopEnvironment, Policy } from './runner.ts';
 import type { RunStore } from './store.ts';
 
@@ -32,6 +33,7 @@ export function nodeEnvironment(options: NodeEnvironmentOptions): LoopEnvironmen
     readText: (path) => readFile(resolve(path), 'utf8'),
     async embedder(config) {
       if (config.embedding.embedder === 'builtin') return builtinEmbedder();
+      if (config.embedding.embedder === 'openai') return remoteEmbedder(config, process.env);
       const { transformersEmbedder } = await import('../embed/transformers.ts');
       // a local folder in the hub's layout is read offline; anything else is a hub id
       const folder = resolve(config.embedding.model);
@@ -45,4 +47,13 @@ export function nodeEnvironment(options: NodeEnvironmentOptions): LoopEnvironmen
       return enginePolicy(nodeSource(modelFolder(config.model.path)), config, options.runtime);
     }),
   };
+}
+
+/** The OpenAI-compatible embeddings server the config names; the key comes from the variable embedding.apiKeyEnv names. */
+async function remoteEmbedder(config: ExperimentConfig, env: Record<string, string | undefined>): Promise<Embedder> {
+  const { endpoint, model, apiKeyEnv } = config.embedding;
+  const apiKey = apiKeyEnv === '' ? undefined : env[apiKeyEnv];
+  if (apiKeyEnv !== '' && !apiKey) throw new Error(`embedding.apiKeyEnv: the environment variable ${apiKeyEnv} is not set`);
+  const { OpenAIEmbedder } = await import('../backends/openai-embedder.ts');
+  return OpenAIEmbedder.connect({ endpoint, model, apiKey });
 }
