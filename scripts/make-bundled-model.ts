@@ -25,21 +25,33 @@ const SHAPE = {
 };
 const HEAD_DIM = SHAPE.hidden / SHAPE.heads;
 
-export function configJson(): Record<string, unknown> {
+/** The shape fields of a Llama config.json that the bundled models choose. */
+export interface LlamaShape {
+  hidden: number;
+  intermediate: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  vocab: number;
+  maxPositions: number;
+}
+
+/** A Hugging Face Llama config.json (untied embeddings, no biases, RoPE θ 10000, RMSNorm ε 1e-5; ids 0 pad, 1 <s>, 2 </s>). */
+export function llamaConfigJson(shape: LlamaShape): Record<string, unknown> {
   return {
     architectures: ['LlamaForCausalLM'],
     model_type: 'llama',
-    hidden_size: SHAPE.hidden,
-    intermediate_size: SHAPE.intermediate,
-    num_hidden_layers: SHAPE.layers,
-    num_attention_heads: SHAPE.heads,
-    num_key_value_heads: SHAPE.kvHeads,
-    head_dim: HEAD_DIM,
+    hidden_size: shape.hidden,
+    intermediate_size: shape.intermediate,
+    num_hidden_layers: shape.layers,
+    num_attention_heads: shape.heads,
+    num_key_value_heads: shape.kvHeads,
+    head_dim: shape.hidden / shape.heads,
     hidden_act: 'silu',
-    max_position_embeddings: SHAPE.maxPositions,
+    max_position_embeddings: shape.maxPositions,
     rms_norm_eps: 1e-5,
     rope_theta: 10000.0,
-    vocab_size: SHAPE.vocab,
+    vocab_size: shape.vocab,
     tie_word_embeddings: false,
     attention_bias: false,
     mlp_bias: false,
@@ -48,6 +60,10 @@ export function configJson(): Record<string, unknown> {
     pad_token_id: 0,
     torch_dtype: 'float32',
   };
+}
+
+export function configJson(): Record<string, unknown> {
+  return llamaConfigJson(SHAPE);
 }
 
 /** A Hugging Face tokenizer.json: every character is one token. */

@@ -3,31 +3,11 @@
 // Usage: node bin/run-ts.mjs scripts/tiny-math/folder.ts OUT_DIR
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { llamaConfigJson } from '../make-bundled-model.ts';
 import { SHAPE, SPECIAL_TOKENS, TOKENS } from './shape.ts';
 
 export function configJson(): Record<string, unknown> {
-  return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
-    hidden_size: SHAPE.hidden,
-    intermediate_size: SHAPE.intermediate,
-    num_hidden_layers: SHAPE.layers,
-    num_attention_heads: SHAPE.heads,
-    num_key_value_heads: SHAPE.kvHeads,
-    head_dim: SHAPE.hidden / SHAPE.heads,
-    hidden_act: 'silu',
-    max_position_embeddings: SHAPE.maxPositions,
-    rms_norm_eps: SHAPE.rmsNormEps,
-    rope_theta: SHAPE.ropeTheta,
-    vocab_size: SHAPE.vocab,
-    tie_word_embeddings: false,
-    attention_bias: false,
-    mlp_bias: false,
-    bos_token_id: 1,
-    eos_token_id: 2,
-    pad_token_id: 0,
-    torch_dtype: 'float32',
-  };
+  return llamaConfigJson(SHAPE);
 }
 
 /** A character-level tokenizer.json (WordLevel over single characters; unknown characters map to <unk>). */

@@ -15,6 +15,4 @@ export const SHAPE = {
   kvHeads: 2,
   vocab: TOKENS.length,
   maxPositions: 512,
-  ropeTheta: 10000,
-  rmsNormEps: 1e-5,
 };
