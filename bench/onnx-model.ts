@@ -1,59 +1,5 @@
-// A one-node ONNX graph (Y = MatMul(X, B), B an initializer) encoded by hand with protobufjs.
-// Only the subset of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that such a
-// graph needs is described here, with the field numbers of the official schema.
-import protobuf from 'protobufjs';
-
-const ONNX_SUBSET = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            irVersion: { type: 'int64', id: 1 },
-            producerName: { type: 'string', id: 2 },
-            graph: { type: 'GraphProto', id: 7 },
-            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            opType: { type: 'string', id: 4 },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: { rule: 'repeated', type: 'int64', id: 1 },
-            dataType: { type: 'int32', id: 2 },
-            name: { type: 'string', id: 8 },
-            rawData: { type: 'bytes', id: 9 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-        TypeProto: {
-          fields: { tensorType: { type: 'TypeProtoTensor', id: 1 } },
-        },
-        TypeProtoTensor: {
-          fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
-        },
-        TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-        Dimension: { fields: { dimValue: { type: 'int64', id: 1 } } },
-      },
-    },
-  },
-};
+// A one-node ONNX graph (Y = MatMul(X, B), B an initializer) encoded by hand (onnx-proto.ts).
+import { ModelProto } from './onnx-proto.ts';
 
 /** onnx.TensorProto.DataType.FLOAT */
 const FLOAT = 1;
@@ -61,7 +7,6 @@ const FLOAT = 1;
 const IR_VERSION = 8;
 const OPSET = 17;
 
-const ModelProto = protobuf.Root.fromJSON(ONNX_SUBSET).lookupType('onnx.ModelProto');
 
 function floatValueInfo(name: string, shape: number[]) {
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };

@@ -1,74 +1,15 @@
-// A tiny BERT-like sentence encoder written as a real ONNX graph (protobufjs, the subset of onnx.proto it needs,
-// with the official field numbers: https://github.com/onnx/onnx/blob/main/onnx/onnx.proto), plus a TypeScript
-// reference of the same forward pass to check what transformers.js computes with it.
+// A tiny BERT-like sentence encoder written as a real ONNX graph (encoded with bench/onnx-proto.ts), plus a
+// TypeScript reference of the same forward pass to check what transformers.js computes with it.
 //
 // Graph (one layer, one head, hidden H), inputs input_ids / attention_mask / token_type_ids: [B, S] int64:
 //   h0 = LayerNorm(word[input_ids] + type[token_type_ids] + pos[0..S))                         [B, S, H]
 //   a  = softmax(h0Wq · (h0Wk)ᵀ / √H + (mask − 1)·10000) · h0Wv · Wo                            [B, S, H]
 //   h1 = LayerNorm(h0 + a)
 //   last_hidden_state = LayerNorm(h1 + relu(h1 W1 + b1) W2 + b2)                               [B, S, H]
-import protobuf from 'protobufjs';
+import { ModelProto } from '../../bench/onnx-proto.ts';
 import { Rng } from '../../src/util/random.ts';
 
-const ONNX_SUBSET = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            irVersion: { type: 'int64', id: 1 },
-            producerName: { type: 'string', id: 2 },
-            graph: { type: 'GraphProto', id: 7 },
-            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            opType: { type: 'string', id: 4 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            f: { type: 'float', id: 2 },
-            i: { type: 'int64', id: 3 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
-            type: { type: 'int32', id: 20 },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: { rule: 'repeated', type: 'int64', id: 1 },
-            dataType: { type: 'int32', id: 2 },
-            name: { type: 'string', id: 8 },
-            rawData: { type: 'bytes', id: 9 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-        TypeProto: { fields: { tensorType: { type: 'TypeProtoTensor', id: 1 } } },
-        TypeProtoTensor: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
-        TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-        Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
-      },
-    },
-  },
-};
 
-const ModelProto = protobuf.Root.fromJSON(ONNX_SUBSET).lookupType('onnx.ModelProto');
 /** onnx.TensorProto.DataType */
 const FLOAT = 1;
 const INT64 = 7;
