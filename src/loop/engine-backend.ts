@@ -14,7 +14,7 @@ import { mixSeed } from '../util/mix-seed.ts';
 import type { Completion, GenerationBackend, GenerationRequest } from './backend.ts';
 
 /** Prompts per generate() call; each chunk draws its samples from seed mixSeed(request seed, chunk index). */
-export const PROMPTS_PER_CHUNK = 32;
+const PROMPTS_PER_CHUNK = 32;
 
 export interface PolicyLoadOptions {
   dtype?: 'f32' | 'q8' | 'q4';
