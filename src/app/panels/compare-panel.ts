@@ -1,27 +1,15 @@
 // <compare-panel>: several runs (samplers, seeds) on one chart, mean with a 95% interval band, and the
 // paired difference of each sampler's final accuracy to random sampling's.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import type { CompareData } from '../panel-data.ts';
 import { compareSpec, percent } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 
-export class ComparePanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: CompareData | null;
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.series.length > 0;
+export class ComparePanel extends StagePanel<CompareData> {
+  protected hasData(data: CompareData): boolean {
+    return data.series.length > 0;
   }
 
   override render() {

@@ -1,26 +1,14 @@
 // <evaluation-panel>: held-out accuracy per iteration and the cluster × iteration heat map.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import type { EvaluationData } from '../panel-data.ts';
 import { accuracySpec, heatMapSpec, percent } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 
-export class EvaluationPanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: EvaluationData | null;
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.iterations.length > 0;
+export class EvaluationPanel extends StagePanel<EvaluationData> {
+  protected hasData(data: EvaluationData): boolean {
+    return data.iterations.length > 0;
   }
 
   override render() {

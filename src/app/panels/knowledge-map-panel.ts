@@ -1,28 +1,15 @@
 // <knowledge-map-panel>: the pool as a scatter of its knowledge embeddings, coloured by cluster; hovering (or the
 // arrow keys on the focused chart) shows a problem, its tags and its current difficulty.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import type { KnowledgeMapData } from '../panel-data.ts';
 import { knowledgeMapSpec } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 
-export class KnowledgeMapPanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: KnowledgeMapData | null;
-  /** reflected for tests and screenshots: the panel has data to show */
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.points.length > 0;
+export class KnowledgeMapPanel extends StagePanel<KnowledgeMapData> {
+  protected hasData(data: KnowledgeMapData): boolean {
+    return data.points.length > 0;
   }
 
   override render() {

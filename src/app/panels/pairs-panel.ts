@@ -1,25 +1,26 @@
 // <pairs-panel>: this iteration's preference pairs, chosen beside rejected, with verdicts and extracted answers.
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import type { PairsData } from '../panel-data.ts';
 import { percent } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
 import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../math-text.ts';
 import './judged-answer.ts';
 
 const PAGE = 3;
 
-export class PairsPanel extends LitElement {
-  static override properties = { data: { attribute: false }, shown: { state: true }, filled: { type: Boolean, reflect: true } };
-  declare data: PairsData | null;
+export class PairsPanel extends StagePanel<PairsData> {
+  static override properties = { ...StagePanel.properties, shown: { state: true } };
   declare shown: number;
-  declare filled: boolean;
 
   constructor() {
     super();
-    this.data = null;
     this.shown = PAGE;
-    this.filled = false;
+  }
+
+  protected hasData(data: PairsData): boolean {
+    return data.pairs.length > 0;
   }
 
   static override styles = [panelStyles, css`
@@ -31,7 +32,7 @@ export class PairsPanel extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('data')) this.shown = PAGE;
-    this.filled = this.data !== null && this.data.pairs.length > 0;
+    super.willUpdate(changed);
   }
 
   override render() {

@@ -1,31 +1,19 @@
 // <probe-panel>: what the probe found: pass rate per cluster, the spread of pass rates, and the hardest
 // problems with the model's own answers.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { ProbeData } from '../panel-data.ts';
 import { percent, probeClusterSpec, probeHistogramSpec } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 import '../math-text.ts';
 import './judged-answer.ts';
 
 const HARDEST_SHOWN = 4;
 
-export class ProbePanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: ProbeData | null;
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.probed > 0;
+export class ProbePanel extends StagePanel<ProbeData> {
+  protected hasData(data: ProbeData): boolean {
+    return data.probed > 0;
   }
 
   override render() {

@@ -1,26 +1,14 @@
 // <sampling-panel>: the sampler's cluster weights this iteration, beside the previous iteration's and random sampling's.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import type { SamplingData } from '../panel-data.ts';
 import { percent, samplingSpec } from '../charts/specs.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 
-export class SamplingPanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: SamplingData | null;
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.clusters.length > 0;
+export class SamplingPanel extends StagePanel<SamplingData> {
+  protected hasData(data: SamplingData): boolean {
+    return data.clusters.length > 0;
   }
 
   override render() {

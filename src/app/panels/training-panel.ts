@@ -1,10 +1,10 @@
 // <training-panel>: DPO's loss, rewards/margins and rewards/accuracies by optimizer step, live.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import type { TrainingData } from '../panel-data.ts';
 import { TRAIN_METRIC_NAMES, trainingSpec, type TrainMetric } from '../charts/specs.ts';
 import { OKABE_ITO } from '../palette.ts';
 import { explanation } from '../explanations.ts';
-import { panelStyles } from './panel-styles.ts';
+import { StagePanel } from './stage-panel.ts';
 import '../charts/lab-chart.ts';
 
 const METRICS: { metric: TrainMetric; color: string }[] = [
@@ -13,21 +13,9 @@ const METRICS: { metric: TrainMetric; color: string }[] = [
   { metric: 'accuracies', color: OKABE_ITO[2] },
 ];
 
-export class TrainingPanel extends LitElement {
-  static override properties = { data: { attribute: false }, filled: { type: Boolean, reflect: true } };
-  declare data: TrainingData | null;
-  declare filled: boolean;
-
-  constructor() {
-    super();
-    this.data = null;
-    this.filled = false;
-  }
-
-  static override styles = panelStyles;
-
-  override willUpdate(): void {
-    this.filled = this.data !== null && this.data.steps.length > 0;
+export class TrainingPanel extends StagePanel<TrainingData> {
+  protected hasData(data: TrainingData): boolean {
+    return data.steps.length > 0;
   }
 
   override render() {
