@@ -1,6 +1,6 @@
 // One config field as a form control, from its schema entry: numbers, enums, booleans, strings and lists.
 // Pure helpers here; <setup-form> renders them.
-import { ConfigError, fieldProblem, fieldSpec, parseConfig, type ExperimentConfig, type FieldSpec } from '../loop/config.ts';
+import { fieldSpec, type FieldSpec } from '../loop/config.ts';
 
 /** The value a control's text stands for, in the type the schema wants (checked later by withField). */
 export function valueFromInput(spec: FieldSpec, text: string, checked: boolean): unknown {
@@ -37,18 +37,4 @@ export function numberStep(spec: FieldSpec): string {
   return 'any';
 }
 
-/**
- * The config with one dotted key set, the value checked against its field. `whole` also checks the rules between
- * fields (off while several fields change together, which setMany checks once at the end).
- */
-export function withField(config: ExperimentConfig, key: string, value: unknown, whole = true): ExperimentConfig {
-  const spec = fieldSpec(key);
-  if (!spec) throw new ConfigError([`${key}: unknown key`]);
-  const problem = fieldProblem(key, spec, value);
-  if (problem) throw new ConfigError([problem]);
-  const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
-  const dot = key.indexOf('.');
-  if (dot < 0) (copy as Record<string, unknown>)[key] = value;
-  else copy[key.slice(0, dot)][key.slice(dot + 1)] = value;
-  return whole ? parseConfig(copy) : (copy as unknown as ExperimentConfig);
-}
+export { withField } from '../loop/config.ts';

@@ -10,6 +10,7 @@
 // one-hot would not. On raw question text (a problem with no tags) the agreement is much lower (ARI ~0.4 against the
 // generators): tag such pools first (src/data/tagging) so their knowledge text is tags.
 import type { Embedder } from '../data/tagging/embedder.ts';
+import { fnv1a } from '../data/tagging/hashed-embedder.ts';
 
 export interface BuiltinEmbedderOptions {
   /** vector length (default 256) */
@@ -69,14 +70,4 @@ export function embedText(text: string, dim: number, ngrams: readonly number[], 
   const out = new Float32Array(dim);
   if (norm > 0) for (let d = 0; d < dim; d++) out[d] = v[d] / norm;
   return out;
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

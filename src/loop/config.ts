@@ -346,8 +346,11 @@ export function configDifferences(a: ExperimentConfig, b: ExperimentConfig, igno
   return [...fa.keys()].filter((k) => !ignore.includes(k) && JSON.stringify(fa.get(k)) !== JSON.stringify(fb.get(k)));
 }
 
-/** The config with one dotted key set (checked). */
-export function withField(config: ExperimentConfig, key: string, value: unknown): ExperimentConfig {
+/**
+ * The config with one dotted key set, the value checked against its field. `whole` also checks the rules between
+ * fields (off while several fields change together, which the caller then checks once at the end).
+ */
+export function withField(config: ExperimentConfig, key: string, value: unknown, whole = true): ExperimentConfig {
   const spec = fieldSpec(key);
   if (!spec) throw new ConfigError([`${key}: unknown key`]);
   const problem = fieldProblem(key, spec, value);
@@ -356,7 +359,7 @@ export function withField(config: ExperimentConfig, key: string, value: unknown)
   const dot = key.indexOf('.');
   if (dot < 0) (copy as Record<string, unknown>)[key] = value;
   else copy[key.slice(0, dot)][key.slice(dot + 1)] = value;
-  return parseConfig(copy);
+  return whole ? parseConfig(copy) : (copy as unknown as ExperimentConfig);
 }
 
 /** Only the fields that differ from the defaults, as a nested object (what a saved EXP.json needs). */

@@ -48,7 +48,7 @@ function stem(word: string): string {
 }
 
 /** 32-bit FNV-1a hash of a string's UTF-16 code units. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
