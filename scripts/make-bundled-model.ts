@@ -71,16 +71,22 @@ export function tokenizerJson(): Record<string, unknown> {
   return characterTokenizerJson(SPECIAL_TOKENS, '<unk>');
 }
 
-export function tokenizerConfigJson(): Record<string, unknown> {
+/** tokenizer_config.json of a bundled character tokenizer; `addBos`: the tokenizer puts <s> before a text. */
+export function characterTokenizerConfigJson(maxPositions: number, addBos = false): Record<string, unknown> {
   return {
     tokenizer_class: 'PreTrainedTokenizerFast',
     bos_token: '<s>',
     eos_token: '</s>',
     pad_token: '<pad>',
     unk_token: '<unk>',
-    model_max_length: SHAPE.maxPositions,
+    ...(addBos ? { add_bos_token: true } : {}),
+    model_max_length: maxPositions,
     clean_up_tokenization_spaces: false,
   };
+}
+
+export function tokenizerConfigJson(): Record<string, unknown> {
+  return characterTokenizerConfigJson(SHAPE.maxPositions);
 }
 
 export function generationConfigJson(): Record<string, unknown> {

@@ -3,7 +3,7 @@
 // Usage: node bin/run-ts.mjs scripts/tiny-math/folder.ts OUT_DIR
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { llamaConfigJson } from '../make-bundled-model.ts';
+import { characterTokenizerConfigJson, llamaConfigJson } from '../make-bundled-model.ts';
 import { SHAPE, SPECIAL_TOKENS, TOKENS } from './shape.ts';
 
 export function configJson(): Record<string, unknown> {
@@ -31,16 +31,7 @@ export function tokenizerJson(): Record<string, unknown> {
 }
 
 export function tokenizerConfigJson(): Record<string, unknown> {
-  return {
-    tokenizer_class: 'PreTrainedTokenizerFast',
-    bos_token: '<s>',
-    eos_token: '</s>',
-    pad_token: '<pad>',
-    unk_token: '<unk>',
-    add_bos_token: true,
-    model_max_length: SHAPE.maxPositions,
-    clean_up_tokenization_spaces: false,
-  };
+  return characterTokenizerConfigJson(SHAPE.maxPositions, true);
 }
 
 export function generationConfigJson(): Record<string, unknown> {
