@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import type { DpoPair, StepMetrics, Trainer, TrainResult, TrainSettings } from '../loop/trainer.ts';
 import { dpoConfig, handoffReadme, HANDOFF_FILES, openRlhfScript, pairsJsonl, problemsJsonl, TRL_SCRIPT, type ExportSettings } from './trl-export.ts';
+import { sleep } from './http.ts';
 
 /** A policy the loop can use: the weights' location (for training) and/or the name a server answers under. */
 export interface Checkpoint {
@@ -224,18 +225,4 @@ function writeAtomically(file: string, text: string, mode = 0o644): void {
   const temporary = `${file}.tmp-${process.pid}`;
   writeFileSync(temporary, text, { mode });
   renameSync(temporary, file);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
