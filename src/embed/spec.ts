@@ -1,19 +1,10 @@
 // Which embedder to build, as plain data (it crosses the worker boundary and is saved with a run's embeddings).
 import { builtinEmbedder, type NamedEmbedder } from './builtin.ts';
-import { transformersEmbedder, type EmbedDevice, type EmbedLoadProgress } from './transformers.ts';
+import { transformersEmbedder, type EmbedLoadProgress, type TransformersEmbedderOptions } from './transformers.ts';
 
 export type EmbedderSpec =
   | { kind: 'builtin'; dim?: number }
-  | {
-      kind: 'transformers';
-      model: string;
-      localModelPath?: string;
-      allowRemote?: boolean;
-      device?: EmbedDevice;
-      dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
-      batchSize?: number;
-      wasmPaths?: string;
-    };
+  | ({ kind: 'transformers' } & Omit<TransformersEmbedderOptions, 'onProgress'>);
 
 export interface LoadedEmbedder extends NamedEmbedder {
   /** where it runs: 'js' for the built-in one, else the execution provider ('webgpu', 'wasm', 'cpu') */
