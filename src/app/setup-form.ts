@@ -96,7 +96,7 @@ export class SetupForm extends LitElement {
               <option value="file" ?selected=${data === 'file'}>my own JSONL file</option>
             </select></label>
           ${data === 'curriculum' ? html`
-            ${this.renderField('pool.mix', 'Pool mix')}${this.renderField('pool.count', 'Pool size')}` : nothing}
+            ${this.renderField('pool.mix', 'Pool mix')}${this.renderField('pool.count', 'Pool size')}${this.renderField('pool.maxLevel', 'Levels up to')}` : nothing}
           ${data === 'bundled' ? html`
             <label>Data set
               <select @change=${(e: Event) => this.setMany({ 'pool.source': 'bundled', 'pool.file': (e.target as HTMLSelectElement).value })}>

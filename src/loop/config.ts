@@ -37,7 +37,7 @@ export const CONFIG_SCHEMA = {
   model: {
     doc: 'the policy model',
     fields: {
-      path: { kind: 'string', default: 'tiny-math', doc: 'a bundled model name (tiny-math, tiny-random), a folder (CLI) or a URL of a Hugging Face model folder (page)' },
+      path: { kind: 'string', default: 'tiny-math', doc: 'a bundled model name (tiny-math, tiny-random), a folder (CLI), a URL of a Hugging Face model folder (page) or local:<folder name> for a folder picked from the computer and saved in the browser (page)' },
       dtype: { kind: 'enum', values: ['f32', 'q8', 'q4'], default: 'f32', doc: 'frozen base weights on the GPU' },
     },
   },
@@ -47,6 +47,7 @@ export const CONFIG_SCHEMA = {
       source: { kind: 'enum', values: ['curriculum', 'file', 'bundled'], default: 'curriculum', doc: 'curriculum: the synthetic curriculum; file: a JSONL file of problems (CLI) or the uploaded pool (page); bundled: a set in public/data' },
       count: { kind: 'number', default: 2000, integer: true, min: 1, max: 10_000_000, doc: 'curriculum problems to generate (curriculum only)' },
       mix: { kind: 'enum', values: ['imbalanced', 'balanced'], default: 'imbalanced', doc: 'the curriculum pool’s skill mix: imbalanced (dominated by skills the model has mastered) or balanced' },
+      maxLevel: { kind: 'number', default: 1, integer: true, min: 1, max: 3, doc: 'curriculum only: difficulty levels 1..maxLevel (tiny-math is trained on level 1; raise it for stronger models)' },
       file: { kind: 'string', default: '', doc: 'the JSONL file (source "file") or the bundled set name, e.g. "gsm8k/train" (source "bundled")' },
       limit: { kind: 'number', default: 0, integer: true, min: 0, doc: 'keep only the first N problems of a file or bundled set (0: all)' },
     },
@@ -57,6 +58,7 @@ export const CONFIG_SCHEMA = {
       source: { kind: 'enum', values: ['curriculum', 'file', 'bundled'], default: 'curriculum', doc: 'curriculum: its test split (disjoint from every training problem); file / bundled as for the pool' },
       count: { kind: 'number', default: 200, integer: true, min: 1, max: 1_000_000, doc: 'held-out problems (curriculum: generated; file/bundled: the first N)' },
       mix: { kind: 'enum', values: ['imbalanced', 'balanced'], default: 'balanced', doc: 'the held-out set’s skill mix (curriculum only; balanced measures every skill equally)' },
+      maxLevel: { kind: 'number', default: 1, integer: true, min: 1, max: 3, doc: 'curriculum only: difficulty levels 1..maxLevel, as pool.maxLevel' },
       file: { kind: 'string', default: '', doc: 'as pool.file' },
     },
   },

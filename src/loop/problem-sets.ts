@@ -34,12 +34,12 @@ export async function loadProblemSets(config: ExperimentConfig, read?: TextReade
   const notes: string[] = [];
   const p = config.pool;
   const pool = p.source === 'curriculum'
-    ? { problems: curriculumPool({ seed: config.seed, count: p.count, mix: p.mix }), notes: [] }
+    ? { problems: curriculumPool({ seed: config.seed, count: p.count, mix: p.mix, maxLevel: p.maxLevel }), notes: [] }
     : p.source === 'file' ? await fromFile(p.file, read, p.limit, 'pool') : await fromBundled(p.file, p.limit, 'pool');
   const h = config.heldOut;
   const held = h.source === 'curriculum'
     // its own seed stream, so the held-out set does not move when the pool's size does
-    ? { problems: curriculumPool({ seed: mixSeed(config.seed, 0x4e1d), count: h.count, mix: h.mix, split: 'test' }), notes: [] }
+    ? { problems: curriculumPool({ seed: mixSeed(config.seed, 0x4e1d), count: h.count, mix: h.mix, split: 'test', maxLevel: h.maxLevel }), notes: [] }
     : h.source === 'file' ? await fromFile(h.file, read, h.count, 'heldOut') : await fromBundled(h.file, h.count, 'heldOut');
   notes.push(...pool.notes, ...held.notes);
   const heldIds = new Set(held.problems.map((q) => q.id));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { nodeSource } from '../../engine/files/source.ts';
 import { evaluate, EVAL_DEFAULTS } from '../../eval/evaluate.ts';
 import { DATA_HELP, evalProblems, SYNTHETIC } from '../../eval/problems.ts';
+import { DEFAULT_MAX_LEVEL } from '../../data/curriculum/pool-mix.ts';
 import { engineBackend } from '../../loop/engine-backend.ts';
 import { DTYPE_SPEC, EXIT_CODES, optionsHelp, parseCommandLine, UsageError } from '../args.ts';
 
@@ -12,6 +13,7 @@ const OPTIONS = {
   model: { kind: 'string', required: true, placeholder: 'DIR', help: 'the model folder (try public/models/tiny-math first)' },
   data: { kind: 'string', default: SYNTHETIC, placeholder: 'SET', help: DATA_HELP },
   n: { kind: 'integer', min: 1, default: 500, help: 'problems (a seeded sample when the set is larger)' },
+  'max-level': { kind: 'integer', min: 1, max: 3, default: DEFAULT_MAX_LEVEL, help: 'synthetic only: curriculum levels 1..N (tiny-math is trained on level 1)' },
   k: { kind: 'integer', min: 1, default: EVAL_DEFAULTS.k, help: 'answers per problem' },
   temperature: { kind: 'number', min: 0, default: EVAL_DEFAULTS.temperature, help: 'sampling temperature; 0 = greedy' },
   'top-p': { kind: 'number', above: 0, max: 1, default: EVAL_DEFAULTS.topP, help: 'nucleus sampling mass' },
@@ -38,9 +40,12 @@ export async function run(args: string[]): Promise<number> {
   if (v.k > 1 && v.temperature === 0) throw new UsageError('--k above 1 needs --temperature above 0 (greedy answers are all the same)');
   const started = performance.now();
   let skipped = 0;
-  const problems = await evalProblems(v.data, v.n, v.seed, (line, reason) => {
-    skipped++;
-    process.stderr.write(`${v.data}: line ${line} skipped: ${reason}\n`);
+  const problems = await evalProblems(v.data, v.n, v.seed, {
+    maxLevel: v['max-level'],
+    onSkipped: (line, reason) => {
+      skipped++;
+      process.stderr.write(`${v.data}: line ${line} skipped: ${reason}\n`);
+    },
   });
   const backend = await engineBackend(nodeSource(resolve(v.model)), { dtype: v.dtype as 'f32' | 'q8' | 'q4' });
   try {

@@ -26,6 +26,8 @@ export interface CurriculumOptions {
   knowledgePoints?: string[];
   /** only these generators (ids of GENERATORS; default: all) */
   generators?: string[];
+  /** return the distinct problems found when the allowed generators and levels hold fewer than `count` (default: throw) */
+  allowFewer?: boolean;
 }
 
 /** A generated problem before it is turned into a Problem: the parameters stay available for checking. */
@@ -141,6 +143,7 @@ export function generateCurriculum(options: CurriculumOptions): Problem[] {
   const maxAttempts = 50 * options.count + 1000;
   for (let attempt = 0; problems.length < options.count; attempt++) {
     if (attempt >= maxAttempts) {
+      if (options.allowFewer) break;
       throw new Error(
         `curriculum: found only ${problems.length} of ${options.count} distinct ${options.split} problems after ${attempt} tries; ` +
           'widen levels/knowledgePoints or ask for fewer',

@@ -13,6 +13,8 @@ import { generateCurriculum, GENERATORS, type Split } from './index.ts';
 import { mixSeed } from './rng.ts';
 
 export const POOL_MIXES = ['imbalanced', 'balanced'] as const;
+/** The levels the lab draws from by default (1..this): tiny-math, the built-in model, is trained on level 1. */
+export const DEFAULT_MAX_LEVEL = 1;
 export type PoolMix = (typeof POOL_MIXES)[number];
 export type SkillTier = 'mastered' | 'frontier' | 'out-of-reach';
 
@@ -32,19 +34,29 @@ export interface PoolOptions {
   mix: PoolMix;
   /** default "train" */
   split?: Split;
+  /** only difficulty levels 1..maxLevel (default: every level) */
+  maxLevel?: number;
 }
 
 /** `count` distinct problems in the asked mix, in a seeded random order; the same options give the same pool. */
 export function curriculumPool(options: PoolOptions): Problem[] {
   const split = options.split ?? 'train';
+  const levels = levelsUpTo(options.maxLevel);
   if (!POOL_MIXES.includes(options.mix)) throw new Error(`curriculum pool: mix must be ${POOL_MIXES.join(' or ')}, got "${String(options.mix)}"`);
-  if (options.mix === 'balanced') return generateCurriculum({ seed: options.seed, count: options.count, split });
+  if (options.mix === 'balanced') return generateCurriculum({ seed: options.seed, count: options.count, split, levels });
   const tiers = Object.keys(IMBALANCED_SHARES) as SkillTier[];
   const counts = shareCounts(options.count, tiers.map((t) => IMBALANCED_SHARES[t]));
   const problems = tiers.flatMap((tier, i) =>
-    counts[i] === 0 ? [] : generateCurriculum({ seed: mixSeed(options.seed, i + 1), count: counts[i], split, generators: [...SKILL_TIERS[tier]] }),
+    counts[i] === 0 ? [] : generateCurriculum({ seed: mixSeed(options.seed, i + 1), count: counts[i], split, levels, generators: [...SKILL_TIERS[tier]] }),
   );
   return new Rng(mixSeed(options.seed, 0x9001)).shuffled(problems);
+}
+
+/** Levels 1..maxLevel, or undefined (every level) when no maximum is given. */
+export function levelsUpTo(maxLevel: number | undefined): number[] | undefined {
+  if (maxLevel === undefined) return undefined;
+  if (!Number.isInteger(maxLevel) || maxLevel < 1) throw new Error(`curriculum pool: maxLevel must be a whole number ≥ 1, got ${maxLevel}`);
+  return Array.from({ length: maxLevel }, (_, i) => i + 1);
 }
 
 /** Splits `total` by `shares` (largest remainders), so the counts add up exactly. */

@@ -124,5 +124,9 @@ describe('curriculum filters and errors', () => {
     expect(() => generateCurriculum({ seed: 1, count: 5000, split: 'test', levels: [1], knowledgePoints: ['arith.divide-remainder'] })).toThrow(
       /found only \d+ of 5000 distinct test problems/,
     );
+    const fewer = generateCurriculum({ seed: 1, count: 5000, split: 'test', levels: [1], knowledgePoints: ['arith.divide-remainder'], allowFewer: true });
+    expect(fewer.length).toBeGreaterThan(100);
+    expect(fewer.length).toBeLessThan(1440);
+    expect(new Set(fewer.map((p) => p.id)).size).toBe(fewer.length);
   });
 });

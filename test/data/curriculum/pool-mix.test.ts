@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GENERATORS, splitOfProblem } from '../../../src/data/curriculum/index.ts';
-import { curriculumPool, IMBALANCED_SHARES, SKILL_TIERS, tierOf } from '../../../src/data/curriculum/pool-mix.ts';
+import { curriculumPool, IMBALANCED_SHARES, levelsUpTo, SKILL_TIERS, tierOf } from '../../../src/data/curriculum/pool-mix.ts';
 
 describe('curriculum pool mix', () => {
   it('puts every generator in exactly one skill tier', () => {
@@ -19,6 +19,17 @@ describe('curriculum pool mix', () => {
       tiers[tierOf(String(p.meta?.generator))]++;
     }
     for (const [tier, share] of Object.entries(IMBALANCED_SHARES)) expect(tiers[tier as keyof typeof tiers]).toBe(Math.round(1000 * share));
+  });
+
+  it('keeps to levels 1..maxLevel in both mixes, and refuses a level below 1', () => {
+    for (const mix of ['imbalanced', 'balanced'] as const) {
+      const levels = new Set(curriculumPool({ seed: 2, count: 300, mix, maxLevel: 1 }).map((p) => p.meta?.level));
+      expect([...levels]).toEqual([1]);
+    }
+    const upTo2 = new Set(curriculumPool({ seed: 2, count: 300, mix: 'balanced', maxLevel: 2 }).map((p) => p.meta?.level));
+    expect([...upTo2].sort()).toEqual([1, 2]);
+    expect(levelsUpTo(undefined)).toBeUndefined();
+    expect(() => levelsUpTo(0)).toThrow(/maxLevel must be a whole number/);
   });
 
   it('is the same for the same seed, different for another, and balanced draws every generator', () => {
