@@ -5,7 +5,8 @@
 import { acquireGpu, type Gpu } from '../src/engine/gpu.ts';
 import { Runtime } from '../src/engine/runtime.ts';
 import { loadModel, type LanguageModel, type LoadProgress } from '../src/engine/model/index.ts';
-import { urlSource, type UrlSourceOptions } from '../src/engine/files/source.ts';
+import { urlSource, type ModelSource, type UrlSourceOptions } from '../src/engine/files/source.ts';
+import { localModelName, localModelSource } from '../src/store/local-models.ts';
 import { checkGenerateRequest } from './generate-request.ts';
 import { DTYPES, type Completion, type GenerateRequest, type LoadedModelInfo, type LoadProgressEvent, type LoadRequest, type PolicyApi, type PolicyInfo } from './policy-api.ts';
 import { throttleProgress } from './progress-throttle.ts';
@@ -52,7 +53,9 @@ export class PolicyService implements PolicyApi {
   }
 
   async load(url: string, request: LoadRequest, onProgress: (p: LoadProgressEvent) => void): Promise<LoadedModelInfo> {
-    const baseUrl = checkModelUrl(url);
+    // `local:<name>`: a folder saved in this browser's IndexedDB (src/store/local-models.ts)
+    const local = typeof url === 'string' ? localModelName(url) : null;
+    const baseUrl = local === null ? checkModelUrl(url) : `local:${local}/`;
     const dtype = request?.dtype;
     if (!DTYPES.includes(dtype)) throw new RangeError(`load request: dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
     if (typeof onProgress !== 'function') throw new TypeError('load request: onProgress must be a function');
@@ -61,7 +64,8 @@ export class PolicyService implements PolicyApi {
     const runtime = await this.liveRuntime();
     const report = throttleProgress((p: LoadProgress) => void onProgress({ phase: p.phase, file: p.file, loaded: p.loaded, total: p.total }));
     const started = performance.now();
-    const model = await loadModel(urlSource(baseUrl, { cache: this.cache }), { device: 'gpu', dtype, runtime, onProgress: report });
+    const source: ModelSource = local === null ? urlSource(baseUrl, { cache: this.cache }) : localModelSource(local);
+    const model = await loadModel(source, { device: 'gpu', dtype, runtime, onProgress: report });
     report.flush();
     if (ticket !== this.loadTicket) {
       model.dispose();
@@ -130,6 +134,6 @@ function checkModelUrl(url: unknown): string {
 
 function describeModel(model: LanguageModel, url: string): string {
   const c = model.config;
-  const name = new URL(url).pathname.split('/').filter(Boolean).pop() ?? url;
+  const name = localModelName(url) ?? new URL(url).pathname.split('/').filter(Boolean).pop() ?? url;
   return `${name}: ${c.architecture}, ${c.numLayers} layers, hidden ${c.hiddenSize}, vocab ${c.vocabSize}`;
 }

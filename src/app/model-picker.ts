@@ -1,9 +1,17 @@
 // <model-picker>: which policy model the experiment trains. The built-in models are folders of this site; a
 // Hugging Face model id or any model folder URL is checked before anything large is downloaded: its config.json
 // gives the parameter count, the download size and the largest weight matrix, which must fit the device's limits.
+// A folder on this computer (picked as a folder, or as its files) gets the same check from its config.json, then is
+// saved in the browser's IndexedDB (src/store/local-models.ts) and named `local:<folder name>`, so the workers can load
+// it and a run resumes after a reload; the saved folders are listed to pick again or delete.
 import { LitElement, css, html, nothing } from 'lit';
 import { parseConfig } from '../engine/files/config.ts';
-import { formatBytes } from './format.ts';
+import { parseJsonObject } from '../engine/files/json.ts';
+import {
+  deleteLocalModel, listLocalModels, localFolderName, localModelName, localModelSource, missingModelFiles, saveLocalModel, LOCAL_PREFIX,
+  type LocalModelFile, type LocalModelInfo,
+} from '../store/local-models.ts';
+import { errorMessage, formatBytes } from './format.ts';
 import { formatParameters, LARGE_DOWNLOAD_BYTES, modelSize, tooBigReason, type DeviceBudget, type SizeDtype } from './model-size.ts';
 
 export const BUILT_IN_MODELS = [
@@ -13,10 +21,63 @@ export const BUILT_IN_MODELS = [
 
 export type SizeCheck =
   | { state: 'idle' }
-  | { state: 'checking' }
+  | { state: 'checking'; text?: string }
   | { state: 'ok'; text: string; warning: string | null }
-  | { state: 'too-big'; text: string; reason: string }
+  /** `local`: a folder on this computer (nothing to download; nothing was saved) */
+  | { state: 'too-big'; text: string; reason: string; local?: boolean }
   | { state: 'error'; text: string };
+
+type Choice = 'built-in' | 'custom' | 'local';
+
+function choiceOf(path: string): Choice {
+  if (BUILT_IN_MODELS.some((m) => m.name === path)) return 'built-in';
+  return localModelName(path) === null ? 'custom' : 'local';
+}
+
+/** Files of a picked folder the engine reads: the folder's own JSON, safetensors and chat-template files. */
+const KEPT_FILE = /\.(json|safetensors|jinja)$/i;
+
+export interface PickedFolder {
+  /** the folder's name (from the picked folder, else from config.json's _name_or_path) */
+  name: string;
+  files: LocalModelFile[];
+  /** files left out: in subfolders, or of kinds the engine never reads (README.md, *.bin, *.onnx…) */
+  leftOut: string[];
+}
+
+/** The model files of what the user picked: a folder (paths "folder/file") or loose files. */
+export async function pickedFolder(picked: readonly File[]): Promise<PickedFolder> {
+  const files: LocalModelFile[] = [];
+  const leftOut: string[] = [];
+  let folder: string | null = null;
+  for (const file of picked) {
+    const parts = (file.webkitRelativePath || file.name).split('/');
+    if (parts.length > 1) folder ??= parts[0];
+    const inner = parts.length > 1 ? parts.slice(1) : parts;
+    if (inner.length === 1 && KEPT_FILE.test(inner[0])) files.push({ name: inner[0], data: file });
+    else leftOut.push(inner.join('/'));
+  }
+  if (folder === null) {
+    const config = files.find((f) => f.name === 'config.json');
+    const named = config ? parseJsonObject(await config.data.text(), 'config.json')._name_or_path : undefined;
+    folder = typeof named === 'string' && named ? named.split('/').filter(Boolean).pop() ?? 'my-model' : 'my-model';
+  }
+  return { name: localFolderName(folder), files, leftOut: leftOut.sort() };
+}
+
+/** The size check of a local folder: `bytes` on disk, the rest as for a URL. */
+async function checkLocalConfig(configText: string, fileName: string, bytes: number, dtype: SizeDtype): Promise<SizeCheck> {
+  let size;
+  try {
+    size = modelSize(parseConfig(configText, fileName), dtype);
+  } catch (error) {
+    return { state: 'error', text: errorMessage(error) };
+  }
+  const text = `${formatParameters(size.parameters)}; ${formatBytes(bytes)} of files; about ${formatBytes(size.weightBytes)} of GPU memory as ${dtype}.`;
+  const budget = await deviceBudget();
+  const reason = budget ? tooBigReason(size, budget) : null;
+  return reason ? { state: 'too-big', text, reason, local: true } : { state: 'ok', text, warning: null };
+}
 
 /** The folder URL a config's model.path stands for in the page. */
 export function modelFolderUrl(path: string, base: string): string {
@@ -72,6 +133,8 @@ export class ModelPicker extends LitElement {
     dtype: {},
     custom: { state: true },
     check: { state: true },
+    choice: { state: true },
+    saved: { state: true },
   };
 
   declare path: string;
@@ -79,6 +142,10 @@ export class ModelPicker extends LitElement {
   /** the text box's model id or URL, while the user types */
   declare custom: string;
   declare check: SizeCheck;
+  /** which kind of model the select shows (a built-in one, an id or URL, a folder on this computer) */
+  declare choice: Choice;
+  /** the folders saved in this browser; null until read */
+  declare saved: LocalModelInfo[] | null;
 
   constructor() {
     super();
@@ -86,6 +153,16 @@ export class ModelPicker extends LitElement {
     this.dtype = 'f32';
     this.custom = '';
     this.check = { state: 'idle' };
+    this.choice = 'built-in';
+    this.saved = null;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('path')) this.choice = choiceOf(this.path);
+  }
+
+  protected override updated(): void {
+    if (this.choice === 'local' && this.saved === null) void this.refreshSaved();
   }
 
   static override styles = css`
@@ -97,21 +174,26 @@ export class ModelPicker extends LitElement {
     .note { margin: 0.4rem 0 0; }
     .warn { color: #7a4b00; }
     .bad { color: #a33b00; font-weight: 600; }
+    ul.saved { list-style: none; padding: 0; margin: 0.5rem 0 0; display: flex; flex-direction: column; gap: 0.3rem; }
+    ul.saved li { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
+    ul.saved button[aria-pressed='true'] { font-weight: 700; }
     button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
   `;
 
   override render() {
-    const builtIn = BUILT_IN_MODELS.some((m) => m.name === this.path);
+    const choice = this.choice;
     return html`
       <div class="row">
         <label>Model
           <select @change=${this.onChoice}>
-            ${BUILT_IN_MODELS.map((m) => html`<option value=${m.name} ?selected=${m.name === this.path}>${m.label}</option>`)}
-            <option value="custom" ?selected=${!builtIn}>a Hugging Face model id or a folder URL…</option>
+            ${BUILT_IN_MODELS.map((m) => html`<option value=${m.name} ?selected=${choice === 'built-in' && m.name === this.path}>${m.label}</option>`)}
+            <option value="custom" ?selected=${choice === 'custom'}>a Hugging Face model id or a folder URL…</option>
+            <option value="local" ?selected=${choice === 'local'}>a folder on this computer…</option>
           </select></label>
-        ${builtIn ? nothing : html`
+        ${choice === 'local' ? this.renderLocal() : nothing}
+        ${choice !== 'custom' ? nothing : html`
           <label>Model id or folder URL
-            <input type="text" spellcheck="false" placeholder="HuggingFaceTB/SmolLM2-135M-Instruct" .value=${this.custom || this.path}
+            <input type="text" spellcheck="false" placeholder="HuggingFaceTB/SmolLM2-135M-Instruct" .value=${this.custom || this.customPath()}
               @input=${(e: Event) => (this.custom = (e.target as HTMLInputElement).value.trim())} /></label>
           <button type="button" @click=${this.useCustom}>Check size and use</button>`}
         <label>Weights on the GPU
@@ -120,16 +202,107 @@ export class ModelPicker extends LitElement {
           </select></label>
       </div>
       ${this.renderCheck()}
+      ${choice === 'local' ? this.renderSaved() : nothing}
     `;
+  }
+
+  private renderLocal() {
+    const busy = this.check.state === 'checking';
+    return html`
+      <label>Model folder (config.json, tokenizer.json, *.safetensors)
+        <input type="file" webkitdirectory multiple ?disabled=${busy} aria-label="Choose a model folder on this computer" @change=${this.onPicked} /></label>
+      <label>…or the folder's files
+        <input type="file" multiple accept=".json,.safetensors,.jinja" ?disabled=${busy} aria-label="Choose a model folder's files on this computer" @change=${this.onPicked} /></label>`;
+  }
+
+  private renderSaved() {
+    if (this.saved === null) return nothing;
+    if (this.saved.length === 0) return html`<p class="note">No folders are saved in this browser yet. A folder you pick is copied into the browser's storage, so runs can use it after a reload.</p>`;
+    const current = localModelName(this.path);
+    return html`
+      <p class="note" id="saved-heading">Saved in this browser:</p>
+      <ul class="saved" aria-labelledby="saved-heading">
+        ${this.saved.map((f) => html`<li>
+          <button type="button" aria-pressed=${f.name === current ? 'true' : 'false'} aria-label=${`Use the saved folder ${f.name}`}
+            ?disabled=${this.check.state === 'checking'} @click=${() => this.useSaved(f.name)}>${f.name}</button>
+          <span>${formatBytes(f.bytes)}, ${f.files.length} files, saved ${f.savedAt.slice(0, 10)}</span>
+          <button type="button" aria-label=${`Delete the saved folder ${f.name}`} ?disabled=${this.check.state === 'checking'}
+            @click=${() => this.deleteSaved(f.name)}>Delete</button>
+        </li>`)}
+      </ul>`;
+  }
+
+  private async refreshSaved(): Promise<void> {
+    try {
+      this.saved = await listLocalModels();
+    } catch (error) {
+      this.saved = [];
+      this.check = { state: 'error', text: `Could not read the saved folders: ${errorMessage(error)}` };
+    }
+  }
+
+  /** A folder (or its files) was picked: check it, size it, save it, use it. */
+  private async onPicked(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const picked = [...(input.files ?? [])];
+    input.value = '';
+    if (picked.length === 0) return;
+    this.check = { state: 'checking' };
+    try {
+      const folder = await pickedFolder(picked);
+      const missing = await missingModelFiles(folder.files);
+      if (missing.length > 0) {
+        this.check = { state: 'error', text: `"${folder.name}" is not a model folder: it has no ${missing.join(', no ')}. Pick the folder that holds config.json, tokenizer.json and the .safetensors weights.` };
+        return;
+      }
+      const config = folder.files.find((f) => f.name === 'config.json')!;
+      const bytes = folder.files.reduce((sum, f) => sum + f.data.size, 0);
+      const check = await checkLocalConfig(await config.data.text(), `${folder.name}/config.json`, bytes, this.dtype);
+      if (check.state !== 'ok') {
+        this.check = check;
+        return;
+      }
+      this.check = { state: 'checking', text: `${check.text} Copying ${formatBytes(bytes)} into this browser's storage…` };
+      await saveLocalModel(folder.name, folder.files);
+      const leftOut = folder.leftOut.length === 0 ? null
+        : `Left out (the engine does not read them): ${folder.leftOut.slice(0, 6).join(', ')}${folder.leftOut.length > 6 ? ` and ${folder.leftOut.length - 6} more` : ''}.`;
+      this.check = { state: 'ok', text: `${check.text} Saved in this browser as ${LOCAL_PREFIX}${folder.name}.`, warning: leftOut };
+      await this.refreshSaved();
+      this.emit(`${LOCAL_PREFIX}${folder.name}`, this.dtype);
+    } catch (error) {
+      this.check = { state: 'error', text: errorMessage(error) };
+    }
+  }
+
+  private async useSaved(name: string): Promise<void> {
+    this.check = { state: 'checking' };
+    try {
+      const folder = this.saved?.find((f) => f.name === name);
+      const check = await checkLocalConfig(await localModelSource(name).readText('config.json'), `${LOCAL_PREFIX}${name}/config.json`, folder?.bytes ?? 0, this.dtype);
+      this.check = check;
+      if (check.state === 'ok') this.emit(`${LOCAL_PREFIX}${name}`, this.dtype);
+    } catch (error) {
+      this.check = { state: 'error', text: errorMessage(error) };
+    }
+  }
+
+  private async deleteSaved(name: string): Promise<void> {
+    try {
+      await deleteLocalModel(name);
+      this.check = { state: 'ok', text: `Deleted ${LOCAL_PREFIX}${name} from this browser.`, warning: localModelName(this.path) === name ? 'The experiment still names it: pick another model before starting.' : null };
+    } catch (error) {
+      this.check = { state: 'error', text: errorMessage(error) };
+    }
+    await this.refreshSaved();
   }
 
   private renderCheck() {
     const c = this.check;
     switch (c.state) {
       case 'idle': return nothing;
-      case 'checking': return html`<p class="note" role="status">Reading the model's config.json…</p>`;
+      case 'checking': return html`<p class="note" role="status">${c.text ?? "Reading the model's config.json…"}</p>`;
       case 'ok': return html`<p class="note" role="status">${c.text}</p>${c.warning ? html`<p class="note warn" role="status">${c.warning}</p>` : nothing}`;
-      case 'too-big': return html`<p class="note bad" role="alert">Too big for this device: ${c.reason}. Nothing was downloaded. (${c.text}) Try q8 or q4 weights, or a smaller model.</p>`;
+      case 'too-big': return html`<p class="note bad" role="alert">Too big for this device: ${c.reason}. Nothing was ${c.local ? 'saved' : 'downloaded'}. (${c.text}) Try q8 or q4 weights, or a smaller model.</p>`;
       case 'error': return html`<p class="note bad" role="alert">${c.text}</p>`;
     }
   }
@@ -137,16 +310,20 @@ export class ModelPicker extends LitElement {
   private onChoice(event: Event): void {
     const value = (event.target as HTMLSelectElement).value;
     this.check = { state: 'idle' };
-    if (value === 'custom') {
-      this.path = this.custom || '';
-      this.requestUpdate();
+    if (value === 'custom' || value === 'local') {
+      this.choice = value;
       return;
     }
     this.emit(value, this.dtype);
   }
 
+  /** the experiment's model when it is an id or a URL (not a built-in or local one) */
+  private customPath(): string {
+    return choiceOf(this.path) === 'custom' ? this.path : '';
+  }
+
   private async useCustom(): Promise<void> {
-    const path = this.custom || this.path;
+    const path = this.custom || this.customPath();
     if (!path) return;
     this.check = { state: 'checking' };
     this.check = await checkModel(modelFolderUrl(path, location.href), this.dtype);

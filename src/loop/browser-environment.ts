@@ -1,6 +1,8 @@
 // The loop's environment in a web worker: runs in IndexedDB, the model fetched from its URL (kept in the Cache API
-// by the engine's URL source), the built-in embedder, files named in the config fetched relative to the page.
+// by the engine's URL source) or read from a folder saved in IndexedDB (`local:<name>`, src/store/local-models.ts),
+// the built-in embedder, files named in the config fetched relative to the page.
 import { builtinEmbedder } from '../embed/builtin.ts';
+import type { Gpu } from '../engine/gpu.ts';
 import { IdbStore } from '../store/idb-store.ts';
 import type { LoopEnvironment } from './runner.ts';
 import type { RunStore } from './store.ts';
@@ -11,8 +13,18 @@ export function modelUrl(path: string, base: string): string {
   return new URL(url, base).href;
 }
 
-export function browserEnvironment(options: { store?: RunStore; base?: string } = {}): LoopEnvironment {
+export interface BrowserEnvironment extends LoopEnvironment {
+  /**
+   * Diagnostic: destroys the GPU device of every loaded policy, as a driver reset or a GPU crash would (the run in
+   * progress then fails with a lost device). Resolves false when no policy is loaded.
+   */
+  loseDevice(): Promise<boolean>;
+}
+
+export function browserEnvironment(options: { store?: RunStore; base?: string } = {}): BrowserEnvironment {
   const base = options.base ?? (globalThis.location?.href ?? '/');
+  /** the devices of the policies loaded and not yet disposed */
+  const devices = new Set<Gpu>();
   return {
     store: options.store ?? new IdbStore(),
     async readText(path) {
@@ -31,8 +43,29 @@ export function browserEnvironment(options: { store?: RunStore; base?: string } 
       return transformersEmbedder({ model: config.embedding.model });
     },
     async policy(config) {
-      const [{ urlSource }, { enginePolicy }] = await Promise.all([import('../engine/files/source.ts'), import('./engine-policy.ts')]);
-      return enginePolicy(urlSource(modelUrl(config.model.path, base)), config);
+      const [{ urlSource }, { enginePolicy }, { acquireGpu }, { Runtime }, { localModelName, localModelSource }] = await Promise.all([
+        import('../engine/files/source.ts'), import('./engine-policy.ts'), import('../engine/gpu.ts'), import('../engine/runtime.ts'), import('../store/local-models.ts'),
+      ]);
+      const local = localModelName(config.model.path);
+      const source = local === null ? urlSource(modelUrl(config.model.path, base)) : localModelSource(local);
+      // the policy's own device, so loseDevice() can reach it; destroyed with the policy
+      const gpu = await acquireGpu();
+      devices.add(gpu);
+      const release = () => {
+        devices.delete(gpu);
+        gpu.destroy();
+      };
+      try {
+        const policy = await enginePolicy(source, config, new Runtime(gpu));
+        return { ...policy, dispose: async () => { try { await policy.dispose(); } finally { release(); } } };
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    async loseDevice() {
+      for (const gpu of devices) gpu.device.destroy();
+      return devices.size > 0;
     },
   };
 }

@@ -21,7 +21,7 @@ interface RunsDb extends DBSchema {
 
 export const DEFAULT_DB_NAME = 'sai-dpo-runs';
 
-function isQuotaError(error: unknown): boolean {
+export function isQuotaError(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || (name === 'AbortError' && /quota/i.test(String((error as Error).message)));
 }

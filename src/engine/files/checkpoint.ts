@@ -48,7 +48,7 @@ async function checkpointLayout(source: ModelSource): Promise<CheckpointLayout> 
 }
 
 /** model.safetensors.index.json: { "metadata": {...}, "weight_map": { tensor name: shard file } }. */
-function parseIndex(text: string, fileName = INDEX_FILE): Map<string, string> {
+export function parseIndex(text: string, fileName = INDEX_FILE): Map<string, string> {
   const index = parseJsonObject(text, fileName);
   if (!isPlainObject(index.weight_map)) throw new ModelFileError(fileName, 'weight_map must be an object of tensor name → file name');
   const weightMap = new Map<string, string>();
