@@ -40,6 +40,7 @@ const endpoint: LoopWorkerApi = {
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   importRun: (bytes) => service.importRun(bytes),
+  loseDevice: () => service.loseDevice(),
 };
 
 Comlink.expose(endpoint);

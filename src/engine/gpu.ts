@@ -29,7 +29,8 @@ export interface Gpu {
 /** The device was lost (driver reset, tab in the background too long, destroy()). Re-create it with acquireGpu(). */
 export class DeviceLostError extends Error {
   constructor(readonly reason: string) {
-    super(`WebGPU device lost: ${reason}. Acquire a new device and reload the weights.`);
+    // browsers end their reasons with a period ("Device was destroyed.")
+    super(`WebGPU device lost: ${reason.replace(/\.+$/, '')}. Acquire a new device and reload the weights.`);
     this.name = 'DeviceLostError';
   }
 }

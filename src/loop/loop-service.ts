@@ -16,7 +16,8 @@ export class LoopService implements LoopWorkerApi {
   private active: { runId: string; runner: LoopRunner; abort: AbortController; pause: boolean; done: Promise<unknown> } | null = null;
   private states = new Map<string, RunState>();
 
-  constructor(private readonly env: LoopEnvironment) {}
+  /** `env.loseDevice` serves the loseDevice() diagnostic where the environment can reach its device */
+  constructor(private readonly env: LoopEnvironment & { loseDevice?: () => Promise<boolean> }) {}
 
   ping(): 'pong' {
     return 'pong';
@@ -100,5 +101,9 @@ export class LoopService implements LoopWorkerApi {
 
   importRun(bytes: Uint8Array): Promise<string> {
     return this.env.store.importRun(bytes);
+  }
+
+  async loseDevice(): Promise<boolean> {
+    return (await this.env.loseDevice?.()) ?? false;
   }
 }

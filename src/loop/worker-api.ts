@@ -34,4 +34,9 @@ export interface LoopWorkerApi {
   deleteRun(runId: string): Promise<void>;
   exportRun(runId: string): Promise<Uint8Array>;
   importRun(bytes: Uint8Array): Promise<string>;
+  /**
+   * Diagnostic, for testing recovery: destroys the worker's GPU device (the policy's), as a driver reset would; the
+   * run in progress then fails as on a real device loss and its saved stages stay. False when no model is loaded.
+   */
+  loseDevice(): Promise<boolean>;
 }

@@ -1,0 +1,107 @@
+// A GPU device lost during a run, in Chromium on SwiftShader: the loop worker's device is destroyed mid-stage (the
+// worker's loseDevice() diagnostic, as a driver reset would), the page shows the lost-device screen with the saved
+// stages kept, and "Resume the run" goes on from them on a new device until the next stage is saved.
+// Screenshot: test-results/run/device-lost.png.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildApp, PROJECT_ROOT } from './build-app.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
+import { launchChromium, type ChromiumSession } from './chromium.ts';
+
+const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
+const RUN_TIMEOUT = 900_000;
+
+/** The smallest run whose probe uses the policy on the GPU: tiny-random, a few short answers. */
+const SMALL = new URLSearchParams({
+  'model.path': 'tiny-random',
+  iterations: '1',
+  'pool.count': '60',
+  'heldOut.count': '8',
+  'clusters.kMin': '2',
+  'clusters.kMax': '4',
+  'probe.minCount': '8',
+  'probe.answers': '2',
+  'probe.maxNewTokens': '16',
+  'sampler.problems': '4',
+  'pairs.answers': '2',
+  'pairs.maxNewTokens': '16',
+  'budget.mode': 'problems',
+  'train.epochs': '1',
+  'train.batchSize': '2',
+  'train.microBatch': '2',
+  'eval.maxNewTokens': '16',
+}).toString();
+
+let dist = '';
+let server: StaticServer;
+let browser: ChromiumSession;
+
+beforeAll(async () => {
+  dist = await buildApp();
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
+});
+
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => console.log(`browser console:\n${browser?.log.slice(-80).join('\n')}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
+
+/** Saved stage keys of the open run (the runs table's "stages saved"). */
+async function savedStages(page: Page): Promise<number> {
+  return Number((await page.locator('runs-panel tr[aria-current="true"] td').nth(2).textContent()) ?? '0');
+}
+
+/** Asks the loop worker to destroy its policy's device; false while no model is loaded. */
+function loseDevice(page: Page): Promise<boolean> {
+  return page.locator('sai-lab').evaluate((el) => (el as unknown as { remote: { loseDevice(): Promise<boolean> } }).remote.loseDevice());
+}
+
+describe('a lost GPU device during a run', () => {
+  test('shows the lost-device screen, keeps the saved stages, and resumes from them', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.origin}/?${SMALL}`);
+    await expect.poll(() => page.locator('run-controls').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    // the policy is loaded when the probe starts (the stages before it need no model); lose its device then
+    await expect.poll(() => loseDevice(page), { timeout: RUN_TIMEOUT, interval: 250 }).toBe(true);
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toBeTruthy();
+
+    const failure = page.locator('#failure');
+    await expect.poll(() => failure.getAttribute('data-kind'), { timeout: RUN_TIMEOUT }).toBe('device-lost');
+    const text = (await failure.textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+    console.log(text);
+    expect(text).toMatch(/^The GPU device was lost\. /);
+    expect(text).toMatch(/WebGPU device lost: [^.]+\. Acquire a new device/); // the engine's DeviceLostError, told as a loss
+    expect(text).toMatch(/Every stage saved before the loss is kept/);
+    expect(await page.locator('run-controls').getAttribute('state')).toBe('failed');
+    await expect.poll(() => savedStages(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(5); // config, pool, tags, embeddings, clusters
+    const atLoss = await savedStages(page);
+    const stages = await page.locator('sai-lab').evaluate((el) => JSON.stringify((el as unknown as { current: unknown }).current));
+    console.log(`lost during ${stages} with ${atLoss} keys saved`);
+    await failure.screenshot({ path: join(SHOTS, 'device-lost.png') });
+
+    // resume: a new device, the same run, from the saved stages
+    const resume = page.getByRole('button', { name: 'Resume the run' });
+    await resume.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => {
+      if ((await failure.count()) > 0) throw new Error(`the page shows a failure after resuming: ${await failure.textContent()}`);
+      return savedStages(page);
+    }, { timeout: RUN_TIMEOUT, interval: 500 }).toBeGreaterThan(atLoss);
+    expect(new URL(page.url()).searchParams.get('run')).toBe(runId);
+    console.log(`after resuming: ${await savedStages(page)} keys saved`);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click().catch(() => {});
+    await page.close();
+  }, RUN_TIMEOUT + 120_000);
+});
