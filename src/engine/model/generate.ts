@@ -1,8 +1,12 @@
 // Batched generation: every prompt gets `n` samples; all rows decode together, one token per step,
 // each with its own seeded RNG (so a row's tokens do not depend on the rest of the batch).
 // Rows that finish (EOS, a stop string, max tokens) are dropped from the batch.
-import type { Decoder } from './decoder.ts';
-import { sampleToken } from './sampler.ts';
+// Where the decoder can sample on its device (the GPU model), each step sends the rows' uniforms and reads back
+// only the next token ids; the first token of each row (from the prompt's logits) is sampled on the CPU. Both
+// follow one rule (reference/sampling.ts), so the tokens are the same either way for the same logits.
+import { uniformBits } from '../reference/sampling.ts';
+import type { DecodeSession, Decoder } from './decoder.ts';
+import { sampleToken, type SamplingOptions } from './sampler.ts';
 import { sequenceRng, type Rng } from './rng.ts';
 import { findStop } from './stop.ts';
 
@@ -13,6 +17,8 @@ export interface GenerateOptions {
   topP?: number;
   seed?: number;
   stop?: string[];
+  /** sample on the decoder's device when it can, reading back only token ids (default true); false reads back every row's logits and samples on the CPU */
+  sampleOnDevice?: boolean;
 }
 
 export interface Generation {
@@ -65,7 +71,8 @@ export async function generateBatch(
   for (let p = 0; p < prompts.length; p++) {
     for (let s = 0; s < n; s++) rows.push({ prompt: p, sample: s, rng: sequenceRng(seed, p, s), tokens: [] });
   }
-  const run = { ctx, prompts, sampling: { temperature, topP }, stops, newTokens, capacity: longest + newTokens, onStep };
+  const sampleOnDevice = options.sampleOnDevice ?? true;
+  const run = { ctx, prompts, sampling: { temperature, topP }, sampleOnDevice, stops, newTokens, capacity: longest + newTokens, onStep };
   // sessions of whole prompts (all n samples) as long as they fit; otherwise a prompt's samples in parts
   const perSession = Math.max(1, ctx.decoder.maxRows(run.capacity));
   if (n <= perSession) {
@@ -84,7 +91,8 @@ export async function generateBatch(
 interface Run {
   ctx: GenerationContext;
   prompts: number[][];
-  sampling: { temperature: number; topP: number };
+  sampling: SamplingOptions;
+  sampleOnDevice: boolean;
   stops: string[];
   newTokens: number;
   capacity: number;
@@ -105,12 +113,12 @@ async function decodeRows(run: Run, rows: Row[], copies: number): Promise<void> 
   try {
     let active = rows.slice();
     // before the first step each row's logits are its prompt's
-    let logitsOf = (i: number) => session.promptLogits.subarray(Math.floor(i / copies) * V, (Math.floor(i / copies) + 1) * V);
+    let nextToken = (i: number, row: Row) => sampleToken(session.promptLogits.subarray(Math.floor(i / copies) * V, (Math.floor(i / copies) + 1) * V), sampling, row.rng.next());
     for (let step = 0; active.length > 0; step++) {
       const next: number[] = [];
       const keep: number[] = [];
       active.forEach((row, i) => {
-        const token = sampleToken(logitsOf(i), sampling, row.rng.next());
+        const token = nextToken(i, row);
         row.tokens.push(token);
         row.result = finished(row.tokens, eos, stops, newTokens, ctx.decode);
         if (!row.result) {
@@ -122,12 +130,26 @@ async function decodeRows(run: Run, rows: Row[], copies: number): Promise<void> 
       if (keep.length === 0) break;
       if (keep.length < active.length) session.keep(keep);
       active = keep.map((i) => active[i]);
-      const logits = await session.step(next);
-      logitsOf = (i: number) => logits.subarray(i * V, (i + 1) * V);
+      nextToken = await decodeStep(session, next, active, run);
     }
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * One decode step: appends `tokens` to the active rows and returns how to get row i's next token. Each row draws one
+ * uniform per token from its own RNG, whichever side samples.
+ */
+async function decodeStep(session: DecodeSession, tokens: number[], active: Row[], run: Run): Promise<(i: number, row: Row) => number> {
+  if (run.sampleOnDevice && session.stepAndSample) {
+    const uniforms = Uint32Array.from(active, (row) => uniformBits(row.rng.next()));
+    const ids = await session.stepAndSample(tokens, run.sampling, uniforms);
+    return (i) => ids[i];
+  }
+  const V = run.ctx.decoder.vocabSize;
+  const logits = await session.step(tokens);
+  return (i, row) => sampleToken(logits.subarray(i * V, (i + 1) * V), run.sampling, row.rng.next());
 }
 
 /** The row's result once it is done, else undefined. */

@@ -1,10 +1,12 @@
 // The Llama / Qwen2 decoder on the GPU: a forward step over a batch of rows with a KV cache, recorded
-// as one batch of dispatches and flushed once; only last-position logits (decoding) or gathered
-// log-probs (teacher forcing) are read back.
+// as one batch of dispatches and flushed once; only last-position logits, sampled token ids (decoding)
+// or gathered log-probs (teacher forcing) are read back.
 import type { ModelConfig } from '../files/config.ts';
+import { sampleTokens } from '../kernels/sample.ts';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { LogprobItem } from './backend.ts';
 import type { Decoder, DecodeSession } from './decoder.ts';
+import type { SamplingOptions } from './sampler.ts';
 import type { GpuWeights, LayerWeights } from './gpu-weights.ts';
 import { destroyWeight } from '../weights.ts';
 import { groupByRows, ranges } from './batching.ts';
@@ -18,6 +20,13 @@ const ACTIVATION_BYTES = 64 * 1024 * 1024;
 const KV_CACHE_BYTES = 1024 * 1024 * 1024;
 /** Items per teacher-forced forward pass, at most. */
 const LOGPROB_ITEMS = 16;
+
+/** The u32 inputs of a forward pass over a [B, Tq] block: token ids [B·Tq], row starts [B], positions [B·Tq]. */
+interface ForwardInputs {
+  ids: GPUBuffer;
+  startBuf: GPUBuffer;
+  positions: GPUBuffer;
+}
 
 export class GpuModel implements Decoder {
   readonly vocabSize: number;
@@ -65,20 +74,24 @@ export class GpuModel implements Decoder {
     return new KvCache(this.rt, c.numLayers, rows, capacity, c.numKvHeads * c.headDim);
   }
 
+  /** Writes a [B, Tq] block's inputs (each write submits the work recorded before it: write before recording). */
+  private forwardInputs(tokens: number[], start: number[], Tq: number): ForwardInputs {
+    return { ids: this.u32(tokens), startBuf: this.u32(start), positions: this.u32(tokens.map((_, i) => start[Math.floor(i / Tq)] + (i % Tq))) };
+  }
+
   /**
    * Records the decoder on a [B, Tq] block of tokens; row b's token t sits at position start[b] + t
    * and sees the cache's positions up to it. Returns the residual stream after the last layer: [B·Tq, H].
+   * `inputs`: the block's inputs already written (forwardInputs), else written here.
    */
-  recordForward(cache: KvCache, tokens: number[], start: number[], B: number, Tq: number): Tensor {
+  recordForward(cache: KvCache, tokens: number[], start: number[], B: number, Tq: number, inputs?: ForwardInputs): Tensor {
     const rt = this.rt;
     const c = this.config;
     if (tokens.length !== B * Tq || start.length !== B) throw new Error(`forward: ${tokens.length} tokens and ${start.length} starts for B=${B}, Tq=${Tq}`);
     if (B > cache.rows) throw new Error(`forward: ${B} rows but the cache has ${cache.rows}`);
     const end = Math.max(...start) + Tq;
     if (end > cache.capacity) throw new Error(`forward: position ${end - 1} is beyond the cache capacity ${cache.capacity}`);
-    const ids = this.u32(tokens);
-    const startBuf = this.u32(start);
-    const positions = this.u32(tokens.map((_, i) => start[Math.floor(i / Tq)] + (i % Tq)));
+    const { ids, startBuf, positions } = inputs ?? this.forwardInputs(tokens, start, Tq);
     const T = B * Tq;
     let x = embed(rt, this.weights.embed, ids, T); // x: [T, H]
     this.weights.layers.forEach((layer, l) => {
@@ -169,13 +182,43 @@ export class GpuModel implements Decoder {
     return new GpuSession(this, cache, promptLogits, prompts.flatMap((p) => new Array<number>(copies).fill(p.length)));
   }
 
-  /** Decodes one token per active row.  tokens: [B] → logits [B, V] */
-  async decodeStep(cache: KvCache, tokens: number[], lengths: number[]): Promise<Float32Array> {
+  /**
+   * Decodes one token per active row: writes the inputs, then records `afterWrites` (work that must not be split
+   * from the step, e.g. a cache compaction), the layers and the head, submitted at the read.  tokens: [B] → logits [B, V]
+   */
+  async decodeStep(cache: KvCache, tokens: number[], lengths: number[], afterWrites?: () => void): Promise<Float32Array> {
     const B = tokens.length;
-    const hidden = this.recordForward(cache, tokens, lengths, B, 1);
+    const inputs = this.forwardInputs(tokens, lengths, 1);
+    afterWrites?.();
+    const hidden = this.recordForward(cache, tokens, lengths, B, 1, inputs);
     const logits = await this.headLogits(hidden, tokens.map((_, i) => i));
     this.rt.release(hidden);
     return logits;
+  }
+
+  /**
+   * Decodes one token per active row and samples each row's next token on the GPU (kernels/sample.ts) with its u32
+   * uniform: the whole step (compaction, layers, head, sampling) in one command buffer, one read-back of B ids.
+   * tokens, uniforms: [B] → ids [B]
+   */
+  async decodeAndSample(cache: KvCache, tokens: number[], lengths: number[], sampling: SamplingOptions, uniforms: Uint32Array, afterWrites?: () => void): Promise<number[]> {
+    const rt = this.rt;
+    const B = tokens.length;
+    if (uniforms.length !== B) throw new Error(`decodeAndSample: ${uniforms.length} uniforms for ${B} rows`);
+    const u = this.u32(uniforms);
+    const inputs = this.forwardInputs(tokens, lengths, 1);
+    afterWrites?.();
+    const hidden = this.recordForward(cache, tokens, lengths, B, 1, inputs);
+    const ids = rt.buffer(B * 4);
+    for (const [from, to] of ranges(B, this.headRows())) {
+      const logits = this.recordHead(hidden, tokens.slice(from, to).map((_, i) => from + i)); // [to - from, V]
+      sampleTokens(rt, logits, u, ids, to - from, this.vocabSize, sampling, from);
+      rt.release(logits);
+    }
+    rt.release(hidden);
+    const out = new Uint32Array(await rt.read(ids, B * 4));
+    for (const b of [u, ids]) rt.release(b);
+    return Array.from(out);
   }
 
   /** Teacher-forced sums of response log-probs; items go through the model in groups that fit a forward pass. */
@@ -259,21 +302,46 @@ export class GpuModel implements Decoder {
   }
 }
 
-/** A batch of rows being decoded; row i's next token goes to position lengths[i]. */
+/**
+ * A batch of rows being decoded; row i's next token goes to position lengths[i]. Dropping rows (keep) is recorded
+ * at the next step, after its inputs are written, so that the step stays one command buffer.
+ */
 class GpuSession implements DecodeSession {
+  /** the compaction keep() asked for, not yet recorded: rows of the cache to keep, and their longest length */
+  private pending: { rows: number[]; positions: number } | null = null;
+
   constructor(private readonly model: GpuModel, private cache: KvCache | null, readonly promptLogits: Float32Array, private lengths: number[]) {}
 
-  async step(tokens: number[]): Promise<Float32Array> {
+  private active(tokens: number[]): KvCache {
     if (!this.cache) throw new Error('decode session already disposed');
     if (tokens.length !== this.lengths.length) throw new Error(`step: ${tokens.length} tokens for ${this.lengths.length} active rows`);
-    const logits = await this.model.decodeStep(this.cache, tokens, this.lengths);
+    return this.cache;
+  }
+
+  /** Records the pending compaction (called by the step after its writes). */
+  private compact = (): void => {
+    if (this.pending && this.cache) this.cache.compact(this.pending.rows, this.pending.positions);
+    this.pending = null;
+  };
+
+  async step(tokens: number[]): Promise<Float32Array> {
+    const logits = await this.model.decodeStep(this.active(tokens), tokens, this.lengths, this.compact);
     this.lengths = this.lengths.map((n) => n + 1);
     return logits;
   }
 
+  async stepAndSample(tokens: number[], sampling: SamplingOptions, uniforms: Uint32Array): Promise<number[]> {
+    const ids = await this.model.decodeAndSample(this.active(tokens), tokens, this.lengths, sampling, uniforms, this.compact);
+    this.lengths = this.lengths.map((n) => n + 1);
+    return ids;
+  }
+
   keep(rows: number[]): void {
     if (!this.cache) throw new Error('decode session already disposed');
-    this.cache.compact(rows, Math.max(...this.lengths));
+    // a second keep before a step composes with the first: rows index the current order
+    this.pending = this.pending
+      ? { rows: rows.map((i) => this.pending!.rows[i]), positions: this.pending.positions }
+      : { rows, positions: Math.max(...this.lengths) };
     this.lengths = rows.map((i) => this.lengths[i]);
   }
 

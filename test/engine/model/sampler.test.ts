@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmax, sampleToken } from '../../../src/engine/model/sampler.ts';
+import { samplingWeights, topPBits, uniformBits } from '../../../src/engine/reference/sampling.ts';
 import { Rng, sequenceRng } from '../../../src/engine/model/rng.ts';
 import { findStop } from '../../../src/engine/model/stop.ts';
 
@@ -48,29 +49,46 @@ describe('sampler', () => {
   });
 
   it('top-p over a large vocabulary picks what a full sort of the vocabulary picks', () => {
-    // the plain definition: sort every token, keep the shortest prefix reaching topP, sample by mass
+    // the plain definition on the rule's integer weights: sort every token (weight descending, ties by id), keep the
+    // shortest prefix whose mass reaches ⌊S·P / 2^32⌋, then pick by mass in id order among the kept tokens
     const naive = (logits: Float32Array, temperature: number, topP: number, u: number): number => {
-      const p = softmax(logits, temperature);
-      const order = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
-      let kept = 0;
+      const w = Array.from(samplingWeights(logits, temperature));
+      const total = w.reduce((a, b) => a + b, 0);
+      const need = Math.max(1, Number((BigInt(total) * BigInt(topPBits(topP))) >> 32n));
+      const order = w.map((_, i) => i).sort((a, b) => w[b] - w[a] || a - b);
+      const kept = new Set<number>();
       let mass = 0;
-      while (kept < order.length && mass < topP) mass += p[order[kept++]];
-      let acc = 0;
-      for (let i = 0; i < kept; i++) if ((acc += p[order[i]]) > mass * u) return order[i];
-      return order[kept - 1];
+      for (const i of order) {
+        if (topP < 1 && mass >= need) break;
+        kept.add(i);
+        mass += w[i];
+      }
+      const target = (BigInt(mass) * BigInt(uniformBits(u))) >> 32n;
+      let acc = 0n;
+      for (let i = 0; i < w.length; i++) if (kept.has(i) && (acc += BigInt(w[i])) > target) return i;
+      throw new Error('no pick');
     };
     const rng = new Rng(11);
-    let agree = 0;
     const trials = 300;
     for (let trial = 0; trial < trials; trial++) {
       const spread = 1 + 10 * rng.next(); // from flat to very peaked distributions
       const logits = Float32Array.from({ length: 2000 }, () => spread * (rng.next() * 2 - 1) ** 3);
       const topP = [0.5, 0.9, 0.95, 0.999][trial % 4];
       const u = rng.next();
-      if (sampleToken(logits, { temperature: 0.7, topP }, u) === naive(logits, 0.7, topP, u)) agree++;
+      expect(sampleToken(logits, { temperature: 0.7, topP }, u)).toBe(naive(logits, 0.7, topP, u));
     }
-    // the two sum in different orders, so a draw within ~1e-12 of a bucket edge may differ
-    expect(agree).toBeGreaterThanOrEqual(trials - 1);
+  });
+
+  it('the fixed-point weights are 2^-z to 6e-6 relative (the table\'s 5.3e-6 and the f32 rounding of z)', () => {
+    const logits = Float32Array.from({ length: 400 }, (_, i) => -i / 20);
+    const w = samplingWeights(logits, 0.9);
+    let worst = 0;
+    logits.forEach((l, i) => {
+      const exact = 2 ** 32 * Math.exp(l / 0.9);
+      if (exact > 2 ** 20) worst = Math.max(worst, Math.abs(w[i] / exact - 1)); // above 2^20 the integer rounding is below 1e-6
+    });
+    console.log(`sampling weights: max relative error ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(6e-6);
   });
 
   it('rejects bad options with a clear error', () => {
