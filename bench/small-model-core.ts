@@ -59,12 +59,17 @@ export interface StepTiming {
 
 export interface DecodeTiming {
   batch: number;
+  /** sampling on the GPU, token ids read back (the default) */
   tokensPerSecond: number;
   /** batch / (summed time of our matmul at every linear shape of one decode step) */
   matmulLimit: number;
   matmulGflops: number;
   /** per decode step (one new token for every row) */
   counts: WorkCounts;
+  /** bytes read back per decode step */
+  readBytes: number;
+  /** the same decoding with every row's logits read back and sampled on the CPU (sampleOnDevice: false), same run */
+  cpuSampling: { tokensPerSecond: number; counts: WorkCounts; readBytes: number };
   steps: number;
 }
 
@@ -250,32 +255,46 @@ async function fullSftStep(rt: Runtime, c: ModelConfig, reps: number): Promise<S
   }
 }
 
-/** Batch-64 decoding (temperature 0.7) after a 48-token prefill, timed from the first sampled token. */
+/**
+ * Batch-64 decoding (temperature 0.7) after a 48-token prefill, timed from the first sampled token; sampling on the
+ * GPU (token ids read back) and on the CPU (logits read back) alternate, same prompts and seeds.
+ */
 async function decode(rt: Runtime, c: ModelConfig, reps: number, newTokens: number): Promise<DecodeTiming> {
   const model = new GpuModel(rt, c, await uploadCheckpoint(rt, c, 'f32', randomWeights(c, 1)));
   const rng = new Rng(5);
   const prompts = Array.from({ length: DECODE_BATCH }, () => randomTokens(rng, PROMPT_TOKENS, c.vocabSize));
   const gen = { decoder: model, eosTokenIds: [] as number[], decode: (ids: number[]) => ids.join(' ') };
+  const steps = newTokens - 1;
+  const timeOnce = async (sampleOnDevice: boolean, seed: number) => {
+    let t0 = 0;
+    let count = counter(rt);
+    let bytes0 = rt.readBytes;
+    await generateBatch(gen, prompts, { maxNewTokens: newTokens, temperature: 0.7, seed, sampleOnDevice }, (p) => {
+      if (p.step === 0) {
+        t0 = now();
+        count = counter(rt);
+        bytes0 = rt.readBytes;
+      }
+    });
+    const rate = (DECODE_BATCH * steps) / ((now() - t0) / 1000);
+    const counts = count();
+    return { rate, counts: { dispatches: counts.dispatches / steps, submits: counts.submits / steps, reads: counts.reads / steps }, readBytes: (rt.readBytes - bytes0) / steps };
+  };
   try {
-    await generateBatch(gen, prompts.slice(0, 2), { maxNewTokens: 3 }); // compiles the pipelines
-    const rates: number[] = [];
-    let counts: WorkCounts = { dispatches: 0, submits: 0, reads: 0 };
+    for (const sampleOnDevice of [true, false]) await generateBatch(gen, prompts.slice(0, 2), { maxNewTokens: 3, sampleOnDevice }); // compiles the pipelines
+    const runs = { gpu: [] as Awaited<ReturnType<typeof timeOnce>>[], cpu: [] as Awaited<ReturnType<typeof timeOnce>>[] };
     for (let r = 0; r < Math.max(1, Math.ceil(reps / 2)); r++) {
-      let t0 = 0;
-      let count = counter(rt);
-      await generateBatch(gen, prompts, { maxNewTokens: newTokens, temperature: 0.7, seed: r + 1 }, (p) => {
-        if (p.step === 0) {
-          t0 = now();
-          count = counter(rt);
-        }
-      });
-      rates.push((DECODE_BATCH * (newTokens - 1)) / ((now() - t0) / 1000));
-      counts = count();
+      runs.gpu.push(await timeOnce(true, r + 1));
+      runs.cpu.push(await timeOnce(false, r + 1));
     }
-    const steps = newTokens - 1;
-    const perStep = { dispatches: counts.dispatches / steps, submits: counts.submits / steps, reads: counts.reads / steps };
     const mm = await matmulBudget(rt, c, DECODE_BATCH, DECODE_BATCH, reps);
-    return { batch: DECODE_BATCH, tokensPerSecond: median(rates), matmulLimit: DECODE_BATCH / mm.seconds, matmulGflops: mm.gflops, counts: perStep, steps };
+    const last = (xs: typeof runs.gpu) => xs[xs.length - 1]; // every run records the same work
+    return {
+      batch: DECODE_BATCH, tokensPerSecond: median(runs.gpu.map((x) => x.rate)), matmulLimit: DECODE_BATCH / mm.seconds, matmulGflops: mm.gflops,
+      counts: last(runs.gpu).counts, readBytes: last(runs.gpu).readBytes,
+      cpuSampling: { tokensPerSecond: median(runs.cpu.map((x) => x.rate)), counts: last(runs.cpu).counts, readBytes: last(runs.cpu).readBytes },
+      steps,
+    };
   } finally {
     model.dispose();
     rt.trimPool();
@@ -322,11 +341,21 @@ export function smallModelRows(report: SmallModelReport, where: string, cpu = fa
     rows.push({ group, name: `${label}: dispatches per step`, value: t.counts.dispatches, unit: 'dispatches', note: countsNote(t.counts, 'step') });
   }
   const d = report.decode;
+  const h = d.cpuSampling;
+  const bytes = (b: number) => `${r3(b)} bytes read back per decode step`;
   rows.push({
-    group, name: `decode, batch ${d.batch} (${report.model})`, value: r3(d.tokensPerSecond), unit: `tokens${per}`,
+    group, name: `decode, batch ${d.batch} (${report.model}), sampling on the GPU`, value: r3(d.tokensPerSecond), unit: `tokens${per}`,
     baseline: { name: 'limit implied by our matmul (goal: within 2x)', value: r3(d.matmulLimit) },
-    note: `${clock}${d.steps} decode steps; matmul at M=${d.batch} runs at ${r3(d.matmulGflops)} GFLOP${per} over the step's shapes; ${countsNote(d.counts, 'decode step')}; adapter ${report.adapter}`,
+    note: `${clock}${d.steps} decode steps; matmul at M=${d.batch} runs at ${r3(d.matmulGflops)} GFLOP${per} over the step's shapes; ${countsNote(d.counts, 'decode step')}, ${bytes(d.readBytes)}; adapter ${report.adapter}`,
   });
-  rows.push({ group, name: `decode, batch ${d.batch}: dispatches per decoded token`, value: r3(d.counts.dispatches / d.batch), unit: 'dispatches', note: `${countsNote(d.counts, 'decode step')} (one token for each of ${d.batch} rows)` });
+  rows.push({
+    group, name: `decode, batch ${d.batch}, sampling on the CPU from read-back logits`, value: r3(h.tokensPerSecond), unit: `tokens${per}`,
+    baseline: { name: 'limit implied by our matmul', value: r3(d.matmulLimit) },
+    note: `the same decoding with sampleOnDevice: false, same run; ${countsNote(h.counts, 'decode step')}, ${bytes(h.readBytes)}`,
+  });
+  rows.push({
+    group, name: `decode, batch ${d.batch}: dispatches per decoded token`, value: r3(d.counts.dispatches / d.batch), unit: 'dispatches',
+    note: `sampling on the GPU: ${countsNote(d.counts, 'decode step')}, ${bytes(d.readBytes)}; on the CPU: ${countsNote(h.counts, 'decode step')}, ${bytes(h.readBytes)} (one token for each of ${d.batch} rows)`,
+  });
   return rows;
 }

@@ -60,6 +60,8 @@ export class Runtime {
   submitCount = 0;
   /** read-backs (buffer maps) since creation, for benchmarks */
   readCount = 0;
+  /** bytes read back since creation, for benchmarks */
+  readBytes = 0;
 
   constructor(readonly gpu: Gpu) {
     this.device = gpu.device;
@@ -213,6 +215,7 @@ export class Runtime {
   async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
     const size = Math.ceil(bytes / 4) * 4;
     this.readCount++;
+    this.readBytes += size;
     const staging = this.device.createBuffer({ size, usage: 0x01 /* MAP_READ */ | 0x08 /* COPY_DST */ });
     this.copy(buffer, offset, staging, 0, size);
     this.flush();

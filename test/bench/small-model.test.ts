@@ -46,14 +46,20 @@ describe('tiny-math bench', () => {
     const step = { seconds: 2, flops: 4e9, tokens: 2032, targets: 1280, matmulGflops: 4, counts: { dispatches: 250, submits: 5, reads: 2 }, shape: '16×127 tokens' };
     const report: SmallModelReport = {
       adapter: 'test adapter', model: 'h128', lora: step, full: step,
-      decode: { batch: 64, tokensPerSecond: 500, matmulLimit: 1000, matmulGflops: 3, counts: { dispatches: 67, submits: 1, reads: 1 }, steps: 11 },
+      decode: {
+        batch: 64, tokensPerSecond: 500, matmulLimit: 1000, matmulGflops: 3, counts: { dispatches: 68, submits: 1, reads: 1 }, readBytes: 256, steps: 11,
+        cpuSampling: { tokensPerSecond: 400, counts: { dispatches: 67, submits: 1, reads: 1 }, readBytes: 26112 },
+      },
     };
     const rows = smallModelRows(report, 'Node, lavapipe', true);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     expect(rows[0]).toMatchObject({ group: 'tiny-math scale (Node, lavapipe)', value: 2, unit: 'GFLOP/CPU-s', baseline: { value: 4 } });
     expect(rows[1]).toMatchObject({ value: 250, unit: 'dispatches' });
     expect(rows[4]).toMatchObject({ value: 500, unit: 'tokens/CPU-s', baseline: { value: 1000 } });
-    expect(rows[5].value).toBeCloseTo(67 / 64, 2);
+    expect(rows[5]).toMatchObject({ value: 400, unit: 'tokens/CPU-s', baseline: { value: 1000 } });
+    expect(rows[5].note).toContain('26100 bytes read back per decode step');
+    expect(rows[6].value).toBeCloseTo(68 / 64, 2);
+    expect(rows[6].note).toContain('256 bytes read back per decode step');
     expect(smallModelRows(report, 'Chromium, SwiftShader')[0].unit).toBe('GFLOP/s');
   });
 
