@@ -8,7 +8,8 @@ import { rope } from '../kernels/rope.ts';
 import { swiglu } from '../kernels/swiglu.ts';
 import { matmul, matmulTT } from '../kernels/matmul.ts';
 import { embedding } from '../kernels/embedding.ts';
-import { attention, kvWrite, type AttentionDims } from '../kernels/attention.ts';
+import { kvWrite, type AttentionDims } from '../kernels/attention.ts';
+import { decodeAttention } from '../kernels/attention_decode.ts';
 import { uploadWeight, type GpuWeight, type WeightDtype } from '../weights.ts';
 
 export type { GpuWeight, WeightDtype };
@@ -88,9 +89,9 @@ export function writeCache(rt: Runtime, k: Tensor, v: Tensor, keys: Tensor, valu
   kvWrite(rt, k, v, keys, values, start, dims);
 }
 
-/** Causal GQA attention over the caches.  q: [B, Tq, nH·d], caches: [B, S, nKv·d] → [B, Tq, nH·d] */
+/** Causal GQA attention over the caches (decode steps on software adapters: one thread per query).  q: [B, Tq, nH·d], caches: [B, S, nKv·d] → [B, Tq, nH·d] */
 export function attend(rt: Runtime, q: Tensor, keys: Tensor, values: Tensor, start: GPUBuffer, dims: AttentionDims): Tensor {
-  const { out, lse } = attention(rt, q, keys, values, start, dims);
+  const { out, lse } = decodeAttention(rt, q, keys, values, start, dims);
   rt.release(lse); // the log-sum-exp is for the backward pass
   return out;
 }
