@@ -34,6 +34,8 @@ def parse_args():
     p.add_argument('--eval-every', type=int, default=500)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--eval-problems', type=int, default=110)
+    p.add_argument('--init', help='start from these weights (a safetensors file this script wrote) instead of a random init')
+    p.add_argument('--first-epoch', type=int, default=0, help='number of the first data epoch (each epoch is shuffled by its number)')
     return p.parse_args()
 
 
@@ -152,6 +154,21 @@ def write_safetensors(path, tensors, metadata):
     os.replace(tmp, path)
 
 
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, t in header.items():
+        if name == '__metadata__':
+            continue
+        assert t['dtype'] == 'F32', f'{path}: {name} is {t["dtype"]}, expected F32'
+        a, b = t['data_offsets']
+        out[name] = torch.frombuffer(bytearray(data[a:b]), dtype=torch.float32).reshape(t['shape'])
+    return out
+
+
 # ---- data ----
 
 def load(path):
@@ -235,11 +252,17 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     model = Llama(config)
+    if args.init:
+        weights = read_safetensors(args.init)
+        with torch.no_grad():
+            for name, p in model.hf_tensors().items():
+                p.copy_(weights[name])
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
-    epoch_batches = [batches(rows, args.batch_tokens, random.Random(args.seed * 1000 + e)) for e in range(math.ceil(args.epochs))]
+    epochs = range(args.first_epoch, args.first_epoch + math.ceil(args.epochs))
+    epoch_batches = [batches(rows, args.batch_tokens, random.Random(args.seed * 1000 + e)) for e in epochs]
     plan = [b for e in epoch_batches for b in e][: int(args.epochs * len(epoch_batches[0]))]
     total = len(plan)
     state_path = os.path.join(args.out, 'state.pt')

@@ -3,10 +3,9 @@
 // Whether weakness-driven sampling helps depends on the pool: a real training pool is dominated by skills the
 // model has largely mastered, with a minority at its frontier and some out of reach. "imbalanced" (the lab's
 // default) mirrors that for the built-in model; "balanced" draws every generator about equally.
-// The tiers come from tiny-math's greedy accuracy per knowledge point on 600 held-out problems (its model card).
-// tiny-math is still weak (2-4% overall), so the tiers are relative: "mastered" holds the skills it gets right most
-// often (5-24% on some held-out set), "frontier" those it gets right now and then, "out-of-reach" those it never got
-// right. Retraining tiny-math to the lab's target (30-70%) means measuring these again.
+// The tiers are tiny-math's greedy accuracy per generator on 600 held-out level-1 problems (its model card,
+// eval_results.json "skillTiers"; a test keeps the two equal): mastered ≥ 60% right, out of reach < 15%, the
+// frontier between. Retraining tiny-math means measuring them again.
 import type { Problem } from '../problem.ts';
 import { Rng } from '../../util/random.ts';
 import { generateCurriculum, GENERATORS, type Split } from './index.ts';
@@ -18,11 +17,11 @@ export const DEFAULT_MAX_LEVEL = 1;
 export type PoolMix = (typeof POOL_MIXES)[number];
 export type SkillTier = 'mastered' | 'frontier' | 'out-of-reach';
 
-/** Generator ids per tier, from tiny-math's model card (relative tiers, see above). */
+/** Generator ids per tier, from tiny-math's model card (see above). */
 export const SKILL_TIERS: Record<SkillTier, readonly string[]> = {
-  mastered: ['unit-conversion', 'divide-remainder', 'triangle-area', 'linear-equation', 'divisibility', 'fraction-add-sub', 'fraction-mul-div'],
-  frontier: ['rectangle', 'gcd-lcm', 'percent-of', 'percent-ratio', 'ratio-share', 'ratio-scale'],
-  'out-of-reach': ['add', 'subtract', 'multiply', 'order-of-operations', 'decimal-add-sub', 'decimal-multiply', 'arithmetic-sequence', 'mean', 'multi-step'],
+  mastered: ['add', 'fraction-add-sub', 'fraction-mul-div', 'multiply', 'order-of-operations', 'ratio-scale', 'rectangle', 'subtract'],
+  frontier: ['arithmetic-sequence', 'decimal-add-sub', 'decimal-multiply', 'divide-remainder', 'divisibility', 'gcd-lcm', 'linear-equation', 'multi-step', 'percent-of', 'percent-ratio', 'ratio-share', 'triangle-area', 'unit-conversion'],
+  'out-of-reach': ['mean'],
 };
 
 /** Share of an imbalanced pool drawn from each tier. */

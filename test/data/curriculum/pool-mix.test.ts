@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENERATORS, splitOfProblem } from '../../../src/data/curriculum/index.ts';
 import { curriculumPool, IMBALANCED_SHARES, levelsUpTo, SKILL_TIERS, tierOf } from '../../../src/data/curriculum/pool-mix.ts';
@@ -7,6 +8,11 @@ describe('curriculum pool mix', () => {
     const listed = Object.values(SKILL_TIERS).flat();
     expect([...listed].sort()).toEqual(GENERATORS.map((g) => g.id).sort());
     for (const g of GENERATORS) expect(() => tierOf(g.id)).not.toThrow();
+  });
+
+  it("has the tiers tiny-math's model card measured", () => {
+    const card = JSON.parse(readFileSync('public/models/tiny-math/eval_results.json', 'utf8')) as { skillTiers: Record<string, string[]> };
+    expect(SKILL_TIERS).toEqual(card.skillTiers);
   });
 
   it('draws an imbalanced pool in the documented shares, distinct, from the asked split', () => {
