@@ -35,6 +35,7 @@ const endpoint: LoopWorkerApi = {
   listRuns: () => service.listRuns(),
   getStage: (runId, key) => service.getStage(runId, key),
   deleteRun: (runId) => service.deleteRun(runId),
+  renameRun: (runId, name) => service.renameRun(runId, name),
   async exportRun(runId) {
     const bytes = await service.exportRun(runId);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);

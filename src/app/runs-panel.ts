@@ -17,15 +17,12 @@ export class RunsPanel extends LitElement {
     runs: { attribute: false },
     openRunId: {},
     busy: { type: Boolean },
-    canRename: { type: Boolean },
     renaming: { state: true },
   };
 
   declare runs: RunSummary[];
   declare openRunId: string;
   declare busy: boolean;
-  /** the store behind the list can rename runs */
-  declare canRename: boolean;
   declare renaming: string;
 
   constructor() {
@@ -33,7 +30,6 @@ export class RunsPanel extends LitElement {
     this.runs = [];
     this.openRunId = '';
     this.busy = false;
-    this.canRename = false;
     this.renaming = '';
   }
 
@@ -74,7 +70,7 @@ export class RunsPanel extends LitElement {
       <td class="actions">
         ${act('open', 'Open', 'Show this run in the panels')}
         ${act('resume', 'Resume', 'Go on from the first stage with no saved output')}
-        ${this.canRename ? html`<button ?disabled=${this.busy} aria-label=${`Rename ${run.name}`} @click=${() => (this.renaming = run.id)}>Rename</button>` : nothing}
+        <button ?disabled=${this.busy} aria-label=${`Rename ${run.name}`} title="Give this run a new name" @click=${() => (this.renaming = run.id)}>Rename</button>
         ${act('export', 'Export', 'The whole run as one file')}
         ${act('adapter', 'Adapter', 'The trained LoRA adapter in PEFT format')}
         ${act('pairs', 'Pairs', 'Every DPO pair in TRL format (JSONL)')}

@@ -590,7 +590,10 @@ export class SaiLab extends LitElement {
           }
           await this.refreshRuns();
           break;
-        case 'rename': break;
+        case 'rename':
+          await this.remote.renameRun(runId, event.detail.name ?? name);
+          await this.refreshRuns();
+          break;
         case 'export': download(`${fileStem(name)}.saidpo`, await this.remote.exportRun(runId)); break;
         case 'pairs': download(`${fileStem(name)}-pairs.jsonl`, pairsToTrlJsonl((await this.iterationOutputs(runId)).flatMap((o) => o.pairs?.pairs ?? [])), 'application/jsonl'); break;
         case 'metrics': download(`${fileStem(name)}-metrics.csv`, metricsCsv(await this.iterationOutputs(runId)), 'text/csv'); break;

@@ -95,6 +95,13 @@ export class LoopService implements LoopWorkerApi {
     await this.env.store.deleteRun(runId);
   }
 
+  async renameRun(runId: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new Error('a run name cannot be empty');
+    if ((await this.env.store.get(runId, 'config')) === undefined) throw new Error(`no run "${runId}"`);
+    await this.env.store.renameRun(runId, trimmed);
+  }
+
   exportRun(runId: string): Promise<Uint8Array> {
     return this.env.store.exportRun(runId);
   }

@@ -32,6 +32,8 @@ export interface LoopWorkerApi {
   /** A saved stage output, e.g. "clusters", "iter-1/eval". */
   getStage(runId: string, key: string): Promise<unknown>;
   deleteRun(runId: string): Promise<void>;
+  /** Gives a run a new display name (its id and saved stages stay). */
+  renameRun(runId: string, name: string): Promise<void>;
   exportRun(runId: string): Promise<Uint8Array>;
   importRun(bytes: Uint8Array): Promise<string>;
   /**

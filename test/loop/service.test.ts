@@ -66,6 +66,10 @@ describe('the loop service', () => {
     const copy = await service.importRun(await service.exportRun(runId));
     expect(copy).not.toBe(runId);
     expect((await service.status(copy)).next).toBeNull();
+    await service.renameRun(copy, '  imported copy ');
+    expect((await service.listRuns()).find((r) => r.id === copy)?.name).toBe('imported copy');
+    await expect(service.renameRun(copy, '   ')).rejects.toThrow(/cannot be empty/);
+    await expect(service.renameRun('no-such-run', 'x')).rejects.toThrow(/no run "no-such-run"/);
     await service.deleteRun(copy);
     expect((await service.listRuns()).map((r) => r.id)).toEqual([runId]);
   });
