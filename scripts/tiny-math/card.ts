@@ -146,6 +146,7 @@ On other held-out problems (seed 2, f32): ${pct(r.confirm.accuracy)}.
 
 Skills by greedy accuracy (seeds 1 and 2 pooled), the tiers the lab's "imbalanced" pool is drawn from:
 ${Object.entries(json.skillTiers).map(([tier, gs]) => `- ${tier}: ${gs.join(', ') || '(none)'}`).join('\n')}
+
 With K = 8 answers at temperature 0.8 (100 problems, seed 3): pass@8 ${pct(r.pairs.passAtK)}, pass@1 ${pct(r.pairs.accuracy)};
 **${pct(json.pairYield)} of problems get both right and wrong answers** (each gives a DPO pair).
 

@@ -310,6 +310,7 @@ def main():
     rec = {'done': True, 'step': total, 'tokens': tokens, 'seconds': round(time.time() - t0)}
     print(json.dumps(rec), flush=True)
     log.write(json.dumps(rec) + '\n')
+    log.close()
 
 
 if __name__ == '__main__':
