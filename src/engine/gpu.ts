@@ -142,5 +142,26 @@ export async function unlessLost<T>(gpu: Gpu, promise: Promise<T>): Promise<T> {
     throw new DeviceLostError(info.message || info.reason || 'unknown');
   });
   lost.catch(() => {}); // when `promise` wins, a later loss must not surface as an unhandled rejection
-  return Promise.race([promise, lost]);
+  try {
+    return await Promise.race([promise, lost]);
+  } catch (error) {
+    if (error instanceof DeviceLostError) throw error;
+    // a loss aborts mapAsync ("Buffer was unmapped before mapping was resolved") before device.lost settles:
+    // when the device turns out lost, that is what happened
+    const reason = await lostWithin(gpu, LOSS_SETTLE_MS);
+    throw reason === null ? error : new DeviceLostError(reason);
+  }
+}
+
+/** How long a failed wait looks for the device's loss to be reported (Chromium: within a task or two). */
+const LOSS_SETTLE_MS = 200;
+
+/** The device's loss reason if it is reported within `ms`, else null. */
+async function lostWithin(gpu: Gpu, ms: number): Promise<string | null> {
+  if (gpu.lostReason !== null) return gpu.lostReason;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((done) => (timer = setTimeout(() => done(null), ms)));
+  const reason = await Promise.race([gpu.device.lost.then((info) => info.message || info.reason || 'unknown'), timeout]);
+  clearTimeout(timer);
+  return reason;
 }

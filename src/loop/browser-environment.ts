@@ -16,7 +16,7 @@ export function modelUrl(path: string, base: string): string {
 export interface BrowserEnvironment extends LoopEnvironment {
   /**
    * Diagnostic: destroys the GPU device of every loaded policy, as a driver reset or a GPU crash would (the run in
-   * progress then fails with a lost device). Resolves false when no policy is loaded.
+   * progress then fails with a lost device). Resolves false while no policy is loaded (none yet, or still loading).
    */
   loseDevice(): Promise<boolean>;
 }
@@ -43,24 +43,26 @@ export function browserEnvironment(options: { store?: RunStore; base?: string } 
       return transformersEmbedder({ model: config.embedding.model });
     },
     async policy(config) {
-      const [{ urlSource }, { enginePolicy }, { acquireGpu }, { Runtime }, { localModelName, localModelSource }] = await Promise.all([
+      const [{ urlSource }, { enginePolicy }, { acquireGpu, DeviceLostError }, { Runtime }, { localModelName, localModelSource }] = await Promise.all([
         import('../engine/files/source.ts'), import('./engine-policy.ts'), import('../engine/gpu.ts'), import('../engine/runtime.ts'), import('../store/local-models.ts'),
       ]);
       const local = localModelName(config.model.path);
       const source = local === null ? urlSource(modelUrl(config.model.path, base)) : localModelSource(local);
-      // the policy's own device, so loseDevice() can reach it; destroyed with the policy
+      // the policy's own device, so loseDevice() can reach it once the policy is loaded; destroyed with the policy
       const gpu = await acquireGpu();
-      devices.add(gpu);
       const release = () => {
         devices.delete(gpu);
         gpu.destroy();
       };
       try {
         const policy = await enginePolicy(source, config, new Runtime(gpu));
+        devices.add(gpu);
         return { ...policy, dispose: async () => { try { await policy.dispose(); } finally { release(); } } };
       } catch (error) {
+        // a device lost while the weights were uploading fails in whatever call came next: say what happened
+        const lost = gpu.lostReason;
         release();
-        throw error;
+        throw lost === null ? error : new DeviceLostError(lost);
       }
     },
     async loseDevice() {

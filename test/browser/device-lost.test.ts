@@ -1,6 +1,8 @@
 // A GPU device lost during a run, in Chromium on SwiftShader: the loop worker's device is destroyed mid-stage (the
 // worker's loseDevice() diagnostic, as a driver reset would), the page shows the lost-device screen with the saved
-// stages kept, and "Resume the run" goes on from them on a new device until the next stage is saved.
+// stages kept, and "Resume the run" goes on from them on a new device until the next stage is saved. The model is a
+// folder picked from disk (local:tiny-random), so the loop worker reads it from IndexedDB, at the start and again on
+// resuming: the server never sends it.
 // Screenshot: test-results/run/device-lost.png.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { mkdir, rm } from 'node:fs/promises';
@@ -13,9 +15,11 @@ import { launchChromium, type ChromiumSession } from './chromium.ts';
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
 const RUN_TIMEOUT = 900_000;
 
-/** The smallest run whose probe uses the policy on the GPU: tiny-random, a few short answers. */
+const FOLDER = join(PROJECT_ROOT, 'public', 'models', 'tiny-random');
+
+/** A small run: tiny-random saved in the browser, a few short answers. */
 const SMALL = new URLSearchParams({
-  'model.path': 'tiny-random',
+  'model.path': 'local:tiny-random',
   iterations: '1',
   'pool.count': '60',
   'heldOut.count': '8',
@@ -71,6 +75,8 @@ describe('a lost GPU device during a run', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.origin}/?${SMALL}`);
     await expect.poll(() => page.locator('run-controls').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByLabel('Choose a model folder on this computer').setInputFiles(FOLDER);
+    await expect.poll(() => page.locator('model-picker p[role="status"]').first().textContent(), { timeout: 60_000 }).toMatch(/Saved in this browser as local:tiny-random\./);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     // the policy is loaded when the probe starts (the stages before it need no model); lose its device then
     await expect.poll(() => loseDevice(page), { timeout: RUN_TIMEOUT, interval: 250 }).toBe(true);
@@ -78,9 +84,10 @@ describe('a lost GPU device during a run', () => {
     expect(runId).toBeTruthy();
 
     const failure = page.locator('#failure');
-    await expect.poll(() => failure.getAttribute('data-kind'), { timeout: RUN_TIMEOUT }).toBe('device-lost');
+    await expect.poll(() => failure.count(), { timeout: RUN_TIMEOUT }).toBe(1);
     const text = (await failure.textContent())?.replace(/\s+/g, ' ').trim() ?? '';
     console.log(text);
+    expect(await failure.getAttribute('data-kind'), text).toBe('device-lost');
     expect(text).toMatch(/^The GPU device was lost\. /);
     expect(text).toMatch(/WebGPU device lost: [^.]+\. Acquire a new device/); // the engine's DeviceLostError, told as a loss
     expect(text).toMatch(/Every stage saved before the loss is kept/);
@@ -101,6 +108,7 @@ describe('a lost GPU device during a run', () => {
     }, { timeout: RUN_TIMEOUT, interval: 500 }).toBeGreaterThan(atLoss);
     expect(new URL(page.url()).searchParams.get('run')).toBe(runId);
     console.log(`after resuming: ${await savedStages(page)} keys saved`);
+    expect([...server.downloads.keys()].filter((p) => p.startsWith('/models/tiny-random/'))).toEqual([]);
     await page.getByRole('button', { name: 'Stop', exact: true }).click().catch(() => {});
     await page.close();
   }, RUN_TIMEOUT + 120_000);

@@ -31,4 +31,22 @@ describe('acquireGpu', () => {
     await expect(unlessLost(gpu, new Promise(() => {}))).rejects.toThrow(DeviceLostError);
     expect(gpu.lostReason).not.toBeNull();
   });
+
+  it('a readback in flight when the device is lost fails as a lost device, whatever the map call says', async () => {
+    const gpu = await acquireGpu();
+    const buffer = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const mapping = unlessLost(gpu, buffer.mapAsync(GPUMapMode.READ));
+    gpu.device.destroy();
+    await expect(mapping).rejects.toThrow(DeviceLostError);
+  });
+
+  it('a failed wait on a live device keeps its own error', async () => {
+    const gpu = await acquireGpu();
+    try {
+      await expect(unlessLost(gpu, Promise.reject(new Error('not a loss')))).rejects.toThrow('not a loss');
+      expect(gpu.lostReason).toBeNull();
+    } finally {
+      gpu.destroy();
+    }
+  });
 });
