@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await serveStatic(dist);
   browser = await launchChromium();
   await mkdir(SHOTS, { recursive: true });
-});
+}, 300_000); // builds the app: slow while other tests keep both cores busy
 
 beforeEach(({ onTestFailed }) => {
   onTestFailed(() => console.log(`browser console:\n${browser?.log.slice(-60).join('\n')}`));

@@ -31,7 +31,7 @@ beforeAll(async () => {
   // for tiny-random (0.35 MiB) a few times over, not for a 4 MiB folder
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: QUOTA });
-});
+}, 300_000); // builds the app: slow while other tests keep both cores busy
 
 beforeEach(({ onTestFailed }) => {
   onTestFailed(() => console.log(`browser console:\n${browser?.log.join('\n')}`));
