@@ -243,6 +243,7 @@ export class LoopRunner {
       seed: stageSeed(this.config, stageKey(ref)),
       signal,
       load: (key) => this.load(key),
+      loadIfSaved: async (key) => ((await this.env.store.has(this.runId, key)) ? this.load(key) : undefined),
       embeddings: () => this.embeddings(),
       embedder: () => this.env.embedder(this.config),
       readText: this.env.readText,

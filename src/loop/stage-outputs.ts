@@ -1,8 +1,11 @@
 // What each stage saves (the store's values under its key, see events.ts stageKey): plain JSON, except the
-// embeddings ([n, dim] float32 bytes) and each iteration's adapter (PEFT safetensors bytes + adapter_config.json text).
+// embeddings ([n, dim] float32 bytes), the cluster centroids ([k, dim] float32 bytes) and each iteration's adapter
+// (PEFT safetensors bytes + adapter_config.json text).
 import type { Problem } from '../data/problem.ts';
 import type { ProblemProbe } from '../difficulty/probe-stats.ts';
 import type { ClusterErrors } from '../sampling/sampler.ts';
+import type { ClusterAccuracy } from './held-out-clusters.ts';
+export type { ClusterAccuracy, HeldOutClustersOutput } from './held-out-clusters.ts';
 import type { JudgedCompletion } from './pairs.ts';
 import type { DpoPair, StepMetrics } from './trainer.ts';
 
@@ -18,6 +21,7 @@ export interface TagsOutput {
   zeroShot: number;
   untagged: number;
 }
+/** Saved with it: the K-means centroids, [k, embeddingDim] float32 bytes under CENTROIDS_KEY (held-out-clusters.ts). */
 export interface ClustersOutput {
   k: number;
   assignments: number[];
@@ -83,6 +87,11 @@ export interface EvalOutput {
   accuracy: number;
   passAtK: number | null;
   perKnowledgePoint: Record<string, { accuracy: number; count: number }>;
+  /**
+   * by cluster id ("0", "1", ...; clusters holding held-out problems only): the held-out problems placed in the
+   * pool's clusters (held-out-clusters.ts). Null when the run saved no centroids; absent in outputs saved before it.
+   */
+  perCluster?: Record<string, ClusterAccuracy> | null;
   meanSteps: number;
   meanTokens: number;
   /** right answers per held-out problem */

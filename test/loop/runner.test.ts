@@ -1,14 +1,14 @@
 // The whole loop on a tiny random model with tiny budgets, on the GPU adapter this machine has (lavapipe):
 // every stage saves its output, metrics carry held-out accuracy per iteration, a run stopped mid-iteration resumes
 // to exactly the result of an uninterrupted one, and a resume with another config is refused naming the keys.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ConfigInput } from '../../src/loop/config.ts';
 import type { LoopEvent } from '../../src/loop/events.ts';
 import { nodeEnvironment } from '../../src/loop/node-environment.ts';
-import { LoopRunner, type EvalOutput, type PairsOutput, type ProbeOutput, type TrainOutput } from '../../src/loop/runner.ts';
+import { LoopRunner, type ClustersOutput, type EvalOutput, type HeldOutClustersOutput, type PairsOutput, type ProbeOutput, type TrainOutput } from '../../src/loop/runner.ts';
 import { FolderStore } from '../../src/store/folder-store.ts';
 import { tinyExperiment } from './tiny-run.ts';
 
@@ -42,7 +42,7 @@ describe('the SAI-DPO loop on a tiny model', () => {
     console.log(`tiny run: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     expect(next).toBeNull();
     const keys = await store.keys('run');
-    for (const k of ['config', 'pool', 'tags', 'embeddings', 'clusters', 'iter-0/eval']) expect(keys).toContain(k);
+    for (const k of ['config', 'pool', 'tags', 'embeddings', 'clusters', 'clusters-centroids', 'held-out-clusters', 'iter-0/eval']) expect(keys).toContain(k);
     for (const i of [1, 2]) for (const s of ['probe', 'difficulty', 'sample', 'pairs', 'train', 'eval']) expect(keys).toContain(`iter-${i}/${s}`);
     const probe = (await store.get<ProbeOutput>('run', 'iter-1/probe'))!;
     expect(probe.skipped).toBe(false);
@@ -68,7 +68,19 @@ describe('the SAI-DPO loop on a tiny model', () => {
       expect(ev.accuracy).toBeLessThanOrEqual(1);
       expect(ev.correct).toHaveLength(12);
       expect(Object.keys(ev.perKnowledgePoint).sort()).toEqual(['arithmetic.addition', 'arithmetic.multiplication', 'arithmetic.subtraction']);
+      // every held-out problem is in one cluster: the counts add up, and the clusters' accuracies average to the whole
+      const perCluster = Object.values(ev.perCluster!);
+      expect(perCluster.reduce((a, v) => a + v.count, 0)).toBe(12);
+      expect(perCluster.reduce((a, v) => a + v.accuracy * v.count, 0) / 12).toBeCloseTo(ev.accuracy, 12);
     }
+    const clusters = (await store.get<ClustersOutput>('run', 'clusters'))!;
+    expect((await store.get<Uint8Array>('run', 'clusters-centroids'))!.byteLength).toBe(clusters.k * clusters.embeddingDim * 4);
+    const heldOut = (await store.get<HeldOutClustersOutput>('run', 'held-out-clusters'))!;
+    expect(heldOut.assignments).toHaveLength(12);
+    for (const c of heldOut.assignments) expect(c >= 0 && c < clusters.k).toBe(true);
+    // the tiny held-out set has the pool's three knowledge points: each lands in the cluster that names it
+    const pool = (await store.get<{ heldOut: { knowledge_points: string[] }[] }>('run', 'pool'))!;
+    pool.heldOut.forEach((p, i) => expect(heldOut.knowledgePoints[heldOut.assignments[i]][0]).toBe(p.knowledge_points[0]));
     const done = events.filter((e) => e.type === 'stage-done');
     expect(done.map((e) => `${e.iteration}/${e.stage}`)).toEqual([
       '0/pool', '0/tags', '0/embeddings', '0/clusters', '0/eval',
@@ -93,12 +105,21 @@ describe('the SAI-DPO loop on a tiny model', () => {
     const rest = await runAll(storeDir, 'run', config, events);
     expect(rest.next).toBeNull();
     const a = new FolderStore(join(dir, 'a'));
-    for (const key of ['iter-2/pairs', 'iter-2/eval', 'iter-1/eval']) {
+    for (const key of ['iter-2/pairs', 'iter-2/eval', 'iter-1/eval', 'held-out-clusters']) {
       expect(await rest.store.get('run', key), key).toEqual(await a.get('run', key));
     }
     const t1 = (await a.get<TrainOutput>('run', 'iter-1/train'))!;
     expect(t1.hasAdapter).toBe(true);
     expect(events.some((e) => e.type === 'log' && /policy restored: base model \+ adapters of iterations 1/.test(e.message))).toBe(true);
+    // a run saved before the clusters stage kept its centroids: it resumes, and its evaluations report per knowledge point only
+    const oldDir = join(dir, 'c');
+    await cp(storeDir, oldDir, { recursive: true });
+    for (const file of ['clusters-centroids.bin', 'held-out-clusters.json', 'iter-2/eval.json']) await rm(join(oldDir, 'run', file));
+    const old = await runAll(oldDir, 'run', config);
+    expect(old.next).toBeNull();
+    const oldEval = (await old.store.get<EvalOutput>('run', 'iter-2/eval'))!;
+    expect(oldEval.perCluster).toBeNull();
+    expect(oldEval.correct).toEqual((await a.get<EvalOutput>('run', 'iter-2/eval'))!.correct);
   });
 
   it('refuses to resume with another config, naming the keys that differ', async () => {

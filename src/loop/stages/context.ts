@@ -34,6 +34,8 @@ export interface StageContext {
   seed: number;
   /** a saved output; an error naming the key when it is missing */
   load<T>(key: string): Promise<T>;
+  /** a saved output, undefined when it is not saved (outputs that runs made before them lack) */
+  loadIfSaved<T>(key: string): Promise<T | undefined>;
   /** the saved embeddings as [n, dim] */
   embeddings(): Promise<Float32Array>;
   embedder(): Promise<Embedder>;

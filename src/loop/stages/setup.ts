@@ -1,5 +1,6 @@
 // The stages that run once per run: the problems, their knowledge points, the knowledge embeddings and the clusters.
 import { clusterEmbeddings, embedProblems } from '../../cluster/cluster-pool.ts';
+import { CENTROIDS_KEY, centroidsToBytes } from '../held-out-clusters.ts';
 import { loadProblemSets } from '../problem-sets.ts';
 import type { ClustersOutput, PoolOutput, TagsOutput } from '../stage-outputs.ts';
 import { tagPool } from '../tags.ts';
@@ -30,6 +31,7 @@ export async function embeddingsStage(ctx: StageContext): Promise<StageResult> {
   return { value: bytes, summary: { problems: pool.problems.length, dim: embedder.dim } };
 }
 
+/** Also saves the K-means centroids under CENTROIDS_KEY, before its own output. */
 export async function clustersStage(ctx: StageContext): Promise<StageResult> {
   const c = ctx.config.clusters;
   const pool = await ctx.load<PoolOutput>('pool');
@@ -39,6 +41,8 @@ export async function clustersStage(ctx: StageContext): Promise<StageResult> {
   const result = clusterEmbeddings(data, n, dim, { k: c.k, kMin: c.kMin, kMax: c.kMax, seed: ctx.seed }, (p) =>
     ctx.report(p.phase === 'project' ? 0.9 : p.phase === 'kmeans' ? 0.5 : 0.1, 1, p.phase));
   for (const note of result.notes) ctx.log('info', note);
+  // the centroids ([k, dim] float32 bytes) place the held-out problems in the pool's clusters (held-out-clusters.ts)
+  await ctx.save(CENTROIDS_KEY, centroidsToBytes(result.centroids));
   const best = result.search?.scores?.find((s: { k: number }) => s.k === result.k) as { silhouette?: number } | undefined;
   const value: ClustersOutput = {
     k: result.k,
