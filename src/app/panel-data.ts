@@ -95,9 +95,12 @@ export interface TrainingData {
 }
 
 export interface EvaluationData {
-  /** what the heat map's rows are: "cluster" or "knowledge point" (held-out problems carry knowledge points, not clusters) */
+  /** what the heat map's rows are: "cluster" (held-out problems placed in the pool's clusters) or "knowledge point" (runs saved before that) */
   rowKind: string;
-  clusters: { cluster: number; label: string }[];
+  /** the rows: cluster id (or row number) and its name; count: held-out problems in the row */
+  clusters: { cluster: number; label: string; count?: number }[];
+  /** why the rows are not clusters, when they are not (shown under the heat map) */
+  note?: string;
   /** iteration 0 is the model before any training */
   iterations: { iteration: number; accuracy: number; perCluster: (number | null)[] }[];
   /** what random sampling reached at the same iterations, when a random arm ran */

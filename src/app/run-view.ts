@@ -151,23 +151,62 @@ export function trainingView(train: TrainOutput | undefined, iteration: number):
   return { iteration, totalSteps: train.steps.length, steps: train.skipped ? [] : train.steps.map(trainPoint) };
 }
 
-/** Knowledge points shown as heat-map rows: the most common in the held-out set. */
+/** Knowledge points shown as heat-map rows (runs without held-out clusters): the most common in the held-out set. */
 const HEAT_ROWS = 12;
 
+/** Said in the caption when a run's evaluations have no per-cluster accuracy (saved before the held-out set was clustered). */
+export const KNOWLEDGE_POINT_FALLBACK = 'This run was saved before held-out problems were placed in the knowledge clusters, so the rows are the held-out set\'s most common knowledge points instead.';
+
+/**
+ * Held-out accuracy per iteration, and the heat map's rows: the knowledge clusters (each held-out problem placed in
+ * the pool's nearest cluster, named by the cluster's most common knowledge points in the pool); runs saved before
+ * that fall back to knowledge points and say so.
+ */
 export function evaluationView(evals: Map<number, EvalOutput>, baseline?: Map<number, EvalOutput>): EvaluationData | null {
   if (evals.size === 0) return null;
   const iterations = [...evals.keys()].sort((a, b) => a - b);
+  const hasClusters = iterations.some((it) => evals.get(it)!.perCluster);
+  const heat = hasClusters ? clusterRows(evals, iterations) : knowledgePointRows(evals, iterations);
+  return {
+    ...heat,
+    iterations: iterations.map((it) => ({ iteration: it, accuracy: evals.get(it)!.accuracy, perCluster: heat.cells(evals.get(it)!) })),
+    baseline: baseline && baseline.size > 0 ? [...baseline.entries()].sort((a, b) => a[0] - b[0]).map(([iteration, e]) => ({ iteration, accuracy: e.accuracy })) : undefined,
+  };
+}
+
+interface HeatRows {
+  rowKind: string;
+  clusters: EvaluationData['clusters'];
+  note?: string;
+  cells: (e: EvalOutput) => (number | null)[];
+}
+
+/** Every cluster that holds held-out problems in any evaluation, by id. */
+function clusterRows(evals: Map<number, EvalOutput>, iterations: number[]): HeatRows {
+  const rows = new Map<number, { label: string; count: number }>();
+  for (const it of iterations) {
+    for (const [id, v] of Object.entries(evals.get(it)!.perCluster ?? {})) {
+      const label = v.knowledgePoints.length > 0 ? v.knowledgePoints.map(prettyTag).join(', ') : `cluster ${Number(id) + 1}`;
+      rows.set(Number(id), { label, count: v.count });
+    }
+  }
+  const ids = [...rows.keys()].sort((a, b) => a - b);
+  return {
+    rowKind: 'cluster',
+    clusters: ids.map((id) => ({ cluster: id, label: rows.get(id)!.label, count: rows.get(id)!.count })),
+    cells: (e) => ids.map((id) => e.perCluster?.[String(id)]?.accuracy ?? null),
+  };
+}
+
+function knowledgePointRows(evals: Map<number, EvalOutput>, iterations: number[]): HeatRows {
   const counts = new Map<string, number>();
   for (const [kp, v] of Object.entries(evals.get(iterations[0])!.perKnowledgePoint)) counts.set(kp, v.count);
   const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, HEAT_ROWS).map(([kp]) => kp);
   return {
     rowKind: 'knowledge point',
-    clusters: rows.map((kp, i) => ({ cluster: i, label: prettyTag(kp) })),
-    iterations: iterations.map((it) => {
-      const e = evals.get(it)!;
-      return { iteration: it, accuracy: e.accuracy, perCluster: rows.map((kp) => e.perKnowledgePoint[kp]?.accuracy ?? null) };
-    }),
-    baseline: baseline && baseline.size > 0 ? [...baseline.entries()].sort((a, b) => a[0] - b[0]).map(([iteration, e]) => ({ iteration, accuracy: e.accuracy })) : undefined,
+    clusters: rows.map((kp, i) => ({ cluster: i, label: prettyTag(kp), count: counts.get(kp) })),
+    note: KNOWLEDGE_POINT_FALLBACK,
+    cells: (e) => rows.map((kp) => e.perKnowledgePoint[kp]?.accuracy ?? null),
   };
 }
 

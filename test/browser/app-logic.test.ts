@@ -9,8 +9,9 @@ import { presets } from '../../src/app/presets.ts';
 import { readUrlConfig, urlWithConfig } from '../../src/app/url-config.ts';
 import { modelSize, tooBigReason } from '../../src/app/model-size.ts';
 import { splitMath } from '../../src/app/math-segments.ts';
-import { passRateHistogram } from '../../src/app/charts/specs.ts';
-import { compareView, knowledgeMap, pairsView, samplingView } from '../../src/app/run-view.ts';
+import { heatMapSpec, passRateHistogram } from '../../src/app/charts/specs.ts';
+import { compareView, evaluationView, KNOWLEDGE_POINT_FALLBACK, knowledgeMap, pairsView, samplingView } from '../../src/app/run-view.ts';
+import type { EvalOutput } from '../../src/loop/stage-outputs.ts';
 import { PROJECT_ROOT } from './build-app.ts';
 
 describe('the page’s logic', () => {
@@ -90,5 +91,35 @@ describe('the page’s logic', () => {
     expect(compare.differences).toHaveLength(1);
     expect(compare.differences[0].label).toBe('sai − random');
     expect(compare.differences[0].mean).toBeCloseTo(0.15);
+  });
+  test('the evaluation heat map has the knowledge clusters as rows, named by their knowledge points; older runs fall back to knowledge points and say so', () => {
+    const perKnowledgePoint = { fractions: { accuracy: 0.5, count: 2 }, percent: { accuracy: 0, count: 1 }, ratio: { accuracy: 1, count: 1 } };
+    const evalOutput = (accuracy: number, perCluster: EvalOutput['perCluster']): EvalOutput =>
+      ({ accuracy, passAtK: null, perKnowledgePoint, perCluster, meanSteps: 1, meanTokens: 5, correct: [1, 0, 0, 1] });
+    const clustered = new Map([
+      [0, evalOutput(0.5, { 0: { accuracy: 0.5, count: 2, knowledgePoints: ['fractions'] }, 2: { accuracy: 0.5, count: 2, knowledgePoints: ['number-theory.gcd', 'ratio'] } })],
+      [1, evalOutput(0.75, { 0: { accuracy: 1, count: 2, knowledgePoints: ['fractions'] }, 2: { accuracy: 0.5, count: 2, knowledgePoints: ['number-theory.gcd', 'ratio'] } })],
+    ]);
+    const view = evaluationView(clustered)!;
+    expect(view.rowKind).toBe('cluster');
+    expect(view.note).toBeUndefined();
+    expect(view.clusters).toEqual([{ cluster: 0, label: 'fractions', count: 2 }, { cluster: 2, label: 'number theory: gcd, ratio', count: 2 }]);
+    expect(view.iterations.map((i) => [i.iteration, i.accuracy, i.perCluster])).toEqual([[0, 0.5, [0.5, 0.5]], [1, 0.75, [1, 0.5]]]);
+    const spec = heatMapSpec(view) as unknown as { options: { scales: { y: { labels: string[]; title: { text: string } } } } };
+    expect(spec.options.scales.y.labels).toEqual(['1: fractions', '3: number theory: gcd, ratio']);
+    expect(spec.options.scales.y.title.text).toBe('cluster');
+    // an evaluation saved before held-out clusters (no perCluster) leaves its cells empty in a clustered run
+    const mixed = evaluationView(new Map([[0, evalOutput(0.5, undefined)], [1, clustered.get(1)!]]))!;
+    expect(mixed.iterations.map((i) => i.perCluster)).toEqual([[null, null], [1, 0.5]]);
+    // a run with no per-cluster accuracy anywhere: knowledge points, most common first, and the caption says why
+    for (const old of [undefined, null]) {
+      const saved = evalOutput(0.5, old);
+      if (old === undefined) delete saved.perCluster; // saved before the field existed
+      const fallback = evaluationView(new Map([[0, saved]]))!;
+      expect(fallback.rowKind).toBe('knowledge point');
+      expect(fallback.note).toBe(KNOWLEDGE_POINT_FALLBACK);
+      expect(fallback.clusters.map((c) => c.label)).toEqual(['fractions', 'percent', 'ratio']);
+      expect(fallback.iterations[0].perCluster).toEqual([0.5, 0, 1]);
+    }
   });
 });

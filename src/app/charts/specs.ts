@@ -188,7 +188,8 @@ interface HeatCell { x: string; y: string; v: number | null }
 /** Cluster × iteration accuracy as a heat map (viridis: dark = low, yellow = high). */
 export function heatMapSpec(data: EvaluationData): ChartConfiguration<'matrix'> {
   const columns = data.iterations.map((it) => `iter ${it.iteration}`);
-  const rows = data.clusters.map((c) => `${c.cluster + 1}: ${shorten(c.label, 24)}`);
+  // 32 characters: a cluster named by its two most common knowledge points still reads whole
+  const rows = data.clusters.map((c) => `${c.cluster + 1}: ${shorten(c.label, 32)}`);
   const cells: HeatCell[] = [];
   data.iterations.forEach((it, column) => {
     rows.forEach((row, r) => cells.push({ x: columns[column], y: row, v: it.perCluster[r] ?? null }));

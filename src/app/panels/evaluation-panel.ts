@@ -24,19 +24,26 @@ export class EvaluationPanel extends StagePanel<EvaluationData> {
           <div class="figure"><h3>Accuracy per ${d.rowKind} and iteration</h3>
             <lab-chart .config=${heatMapSpec(d)} .height=${Math.max(220, 26 * d.clusters.length + 80)}
               label=${`Heat map of held-out accuracy per ${d.rowKind} (rows) and iteration (columns); dark is low, yellow is high`}></lab-chart>
-            <p class="caption">Colour: dark purple 0% → yellow 100% (viridis).</p></div>
+            <p class="caption">${d.rowKind === 'cluster' ? 'Rows: the knowledge clusters (number: its most common knowledge points), each held-out problem placed in the nearest cluster of the pool. ' : ''}Colour: dark purple 0% → yellow 100% (viridis).</p>
+            ${d.note ? html`<p class="caption note">${d.note}</p>` : ''}</div>
         </div>
         <details><summary>The numbers</summary>
           <table aria-label=${`Held-out accuracy per ${d.rowKind} and iteration`}>
             <thead><tr><th scope="col">${d.rowKind}</th>${d.iterations.map((i) => html`<th scope="col">iteration ${i.iteration}</th>`)}</tr></thead>
             <tbody>
-              ${d.clusters.map((c, r) => html`<tr><th scope="row">${c.label}</th>${d.iterations.map((i) => html`<td>${percent(i.perCluster[r])}</td>`)}</tr>`)}
+              ${d.clusters.map((c, r) => html`<tr><th scope="row">${rowName(d, c)}</th>${d.iterations.map((i) => html`<td>${percent(i.perCluster[r])}</td>`)}</tr>`)}
               <tr><th scope="row">all</th>${d.iterations.map((i) => html`<td><strong>${percent(i.accuracy)}</strong></td>`)}</tr>
             </tbody>
           </table></details>`
         : html`<p class="empty">Waiting for the first evaluation.</p>`}
     `;
   }
+}
+
+/** A row's name in the table: clusters by their number (as the heat map's axis), with the held-out problems in each. */
+function rowName(d: EvaluationData, c: EvaluationData['clusters'][number]): string {
+  const name = d.rowKind === 'cluster' ? `${c.cluster + 1}: ${c.label}` : c.label;
+  return c.count === undefined ? name : `${name} (${c.count})`;
 }
 
 /** One sentence: where accuracy started, where it is, and against random sampling when known. */

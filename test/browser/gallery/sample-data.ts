@@ -60,7 +60,7 @@ export function sampleData(seed = 1) {
     steps: Array.from({ length: 18 }, (_, i) => ({ step: i + 1, loss: 0.693 * Math.exp(-i / 12) + rng.next() * 0.03, margins: i * 0.05 + rng.next() * 0.05, accuracies: Math.min(1, 0.5 + i * 0.03 + rng.next() * 0.1) })),
   };
   const evaluation: EvaluationData = {
-    rowKind: 'knowledge point',
+    rowKind: 'cluster',
     clusters: clusters.map((c) => ({ cluster: c.index, label: c.label })),
     iterations: [0, 1, 2, 3].map((it) => ({ iteration: it, accuracy: 0.3 + it * 0.04, perCluster: clusters.map((c) => Math.min(1, skill[c.index] + it * 0.05 * (1 - skill[c.index]))) })),
     baseline: [0, 1, 2, 3].map((it) => ({ iteration: it, accuracy: 0.3 + it * 0.02 })),
