@@ -7,10 +7,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { parseConfig } from '../engine/files/config.ts';
 import { parseJsonObject } from '../engine/files/json.ts';
-import {
-  deleteLocalModel, listLocalModels, localFolderName, localModelName, localModelSource, missingModelFiles, saveLocalModel, LOCAL_PREFIX,
-  type LocalModelFile, type LocalModelInfo,
-} from '../store/local-models.ts';
+import { localFolderName, localModelName, LOCAL_PREFIX } from '../store/local-model-path.ts';
+import type { LocalModelFile, LocalModelInfo } from '../store/local-models.ts';
 import { errorMessage, formatBytes } from './format.ts';
 import { formatParameters, LARGE_DOWNLOAD_BYTES, modelSize, tooBigReason, type DeviceBudget, type SizeDtype } from './model-size.ts';
 
@@ -33,6 +31,9 @@ function choiceOf(path: string): Choice {
   if (BUILT_IN_MODELS.some((m) => m.name === path)) return 'built-in';
   return localModelName(path) === null ? 'custom' : 'local';
 }
+
+/** The folder store (IndexedDB), loaded when a local folder is first used, not with the page. */
+const localModels = () => import('../store/local-models.ts');
 
 /** Files of a picked folder the engine reads: the folder's own JSON, safetensors and chat-template files. */
 const KEPT_FILE = /\.(json|safetensors|jinja)$/i;
@@ -234,7 +235,7 @@ export class ModelPicker extends LitElement {
 
   private async refreshSaved(): Promise<void> {
     try {
-      this.saved = await listLocalModels();
+      this.saved = await (await localModels()).listLocalModels();
     } catch (error) {
       this.saved = [];
       this.check = { state: 'error', text: `Could not read the saved folders: ${errorMessage(error)}` };
@@ -250,7 +251,8 @@ export class ModelPicker extends LitElement {
     this.check = { state: 'checking' };
     try {
       const folder = await pickedFolder(picked);
-      const missing = await missingModelFiles(folder.files);
+      const store = await localModels();
+      const missing = await store.missingModelFiles(folder.files);
       if (missing.length > 0) {
         this.check = { state: 'error', text: `"${folder.name}" is not a model folder: it has no ${missing.join(', no ')}. Pick the folder that holds config.json, tokenizer.json and the .safetensors weights.` };
         return;
@@ -263,7 +265,7 @@ export class ModelPicker extends LitElement {
         return;
       }
       this.check = { state: 'checking', text: `${check.text} Copying ${formatBytes(bytes)} into this browser's storage…` };
-      await saveLocalModel(folder.name, folder.files);
+      await store.saveLocalModel(folder.name, folder.files);
       const leftOut = folder.leftOut.length === 0 ? null
         : `Left out (the engine does not read them): ${folder.leftOut.slice(0, 6).join(', ')}${folder.leftOut.length > 6 ? ` and ${folder.leftOut.length - 6} more` : ''}.`;
       this.check = { state: 'ok', text: `${check.text} Saved in this browser as ${LOCAL_PREFIX}${folder.name}.`, warning: leftOut };
@@ -278,7 +280,8 @@ export class ModelPicker extends LitElement {
     this.check = { state: 'checking' };
     try {
       const folder = this.saved?.find((f) => f.name === name);
-      const check = await checkLocalConfig(await localModelSource(name).readText('config.json'), `${LOCAL_PREFIX}${name}/config.json`, folder?.bytes ?? 0, this.dtype);
+      const config = await (await localModels()).localModelSource(name).readText('config.json');
+      const check = await checkLocalConfig(config, `${LOCAL_PREFIX}${name}/config.json`, folder?.bytes ?? 0, this.dtype);
       this.check = check;
       if (check.state === 'ok') this.emit(`${LOCAL_PREFIX}${name}`, this.dtype);
     } catch (error) {
@@ -288,7 +291,7 @@ export class ModelPicker extends LitElement {
 
   private async deleteSaved(name: string): Promise<void> {
     try {
-      await deleteLocalModel(name);
+      await (await localModels()).deleteLocalModel(name);
       this.check = { state: 'ok', text: `Deleted ${LOCAL_PREFIX}${name} from this browser.`, warning: localModelName(this.path) === name ? 'The experiment still names it: pick another model before starting.' : null };
     } catch (error) {
       this.check = { state: 'error', text: errorMessage(error) };

@@ -9,10 +9,11 @@ import { ModelFileError } from '../engine/files/errors.ts';
 import type { ModelSource } from '../engine/files/source.ts';
 import { fileSegments, joinName } from '../engine/files/source-paths.ts';
 import { isQuotaError } from './idb-store.ts';
+import { checkFolderName, LOCAL_PREFIX } from './local-model-path.ts';
+
+export { checkFolderName, localFolderName, localModelName, LOCAL_PREFIX } from './local-model-path.ts';
 
 export const LOCAL_MODELS_DB = 'sai-dpo-local-models';
-/** config.model.path of a saved folder: `local:<name>`. */
-export const LOCAL_PREFIX = 'local:';
 
 /** A file of a picked folder: its name inside the folder ("config.json") and its contents. */
 export interface LocalModelFile {
@@ -45,25 +46,6 @@ export class LocalModelQuotaError extends Error {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.message ? `${error.name}: ${error.message}` : error.name;
-}
-
-const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-export function checkFolderName(name: string): void {
-  if (typeof name !== 'string' || !FOLDER_NAME.test(name) || name.length > 200) {
-    throw new Error(`local model: bad folder name "${String(name)}" (use letters, digits, ".", "_" and "-", starting with a letter or digit)`);
-  }
-}
-
-/** A picked folder's name made usable as a key: other characters become "-". */
-export function localFolderName(raw: string): string {
-  const name = raw.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200);
-  return name || 'local-model';
-}
-
-/** `local:<name>` → name; null for any other model path. */
-export function localModelName(path: string): string | null {
-  return path.startsWith(LOCAL_PREFIX) ? path.slice(LOCAL_PREFIX.length).replace(/\/+$/, '') : null;
 }
 
 /**
