@@ -1,7 +1,8 @@
 // Causal grouped-query attention backward over KV caches (the layout of the forward attention kernel).
 import code from '../../../shaders/attention_backward.wgsl?raw';
+import rowsCode from '../../../shaders/attention_backward_rows.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
-import type { AttentionDims } from './attention.ts';
+import { withHeadDim, type AttentionDims } from './attention.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
@@ -66,6 +67,10 @@ export function attentionBackwardWith(
     const constants = { DIMS_PER_THREAD: Math.max(1, Math.ceil(d / WORKGROUP)) };
     rt.dispatch(rt.pipeline(code, 'dq_main', constants), dqBindings, grid1d(rt, B * Tq * nHeads, 1), params);
     rt.dispatch(rt.pipeline(code, 'dkv_main', constants), dkvBindings, grid1d(rt, B * S * nKv, 1), params);
+  } else if (d % 4 === 0) {
+    // the same threads reading vec4s (attention_backward_rows.wgsl)
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d), 'dq_rows4'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d), 'dkv_rows4'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);
   } else {
     rt.dispatch(rt.pipeline(code, 'dq_rows_main'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
     rt.dispatch(rt.pipeline(code, 'dkv_rows_main'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);

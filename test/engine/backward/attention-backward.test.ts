@@ -81,6 +81,8 @@ describe('attention_backward', () => {
     // between barriers (and 256 is not a multiple of the group of 3); d = 80 gives some threads two head-dim elements
     ['long rows: 300 keys, 300 query rows per key, groups of 3, d = 80', { B: 2, Tq: 100, S: 300, nHeads: 6, nKv: 2, d: 80, start: [200, 100] }],
     ['the largest head dim, 256', { B: 1, Tq: 3, S: 4, nHeads: 2, nKv: 1, d: 256, start: [1] }],
+    // thread-per-row reads vec4s when d % 4 = 0 (every case above) and single floats otherwise
+    ['a head dim not a multiple of 4, d = 6', { B: 2, Tq: 3, S: 6, nHeads: 2, nKv: 1, d: 6, start: [3, 0] }],
   ];
   for (const kernel of ['workgroup-per-row', 'thread-per-row'] as const) {
     for (const [name, c] of cases) {

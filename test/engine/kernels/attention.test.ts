@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attention, kvWrite, type AttentionDims } from '../../../src/engine/kernels/attention.ts';
+import { attention, attentionWith, kvWrite, type AttentionDims, type AttentionKernel } from '../../../src/engine/kernels/attention.ts';
 import { attentionRef } from '../../../src/engine/reference/ops.ts';
 import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
 import { withoutGpuErrors } from './gpu-errors.ts';
@@ -16,8 +16,10 @@ const CASES: Case[] = [
 ];
 
 describe('attention over a KV cache', () => {
-  for (const { name, dims, start } of CASES) {
-    it(`${name}: B=${dims.B} Tq=${dims.Tq} S=${dims.S} nH=${dims.nH} nKv=${dims.nKv} d=${dims.d}`, async () => {
+  const kernels: AttentionKernel[] = ['workgroup-per-row', 'thread-per-row'];
+  for (const kernel of kernels) for (const { name, dims, start } of CASES) {
+    if (kernel === 'thread-per-row' && dims.d % 4 !== 0) continue; // that kernel reads vec4s
+    it(`${kernel}, ${name}: B=${dims.B} Tq=${dims.Tq} S=${dims.S} nH=${dims.nH} nKv=${dims.nKv} d=${dims.d}`, async () => {
       const rt = await testRuntime();
       const { B, Tq, S, nH, nKv, d } = dims;
       const kvw = nKv * d;
@@ -33,7 +35,7 @@ describe('attention over a KV cache', () => {
         const tk = rt.tensor([B, S, kvw], kCache);
         const tv = rt.tensor([B, S, kvw], vCache);
         kvWrite(rt, rt.tensor([B, Tq, kvw], kNew), rt.tensor([B, Tq, kvw], vNew), tk, tv, startBuf, dims);
-        const r = attention(rt, rt.tensor([B, Tq, nH * d], q), tk, tv, startBuf, dims);
+        const r = attentionWith(kernel, rt, rt.tensor([B, Tq, nH * d], q), tk, tv, startBuf, dims);
         return { out: await rt.readTensor(r.out), lse: await rt.readTensor(r.lse), kc: await rt.readTensor(tk) };
       });
       let maxErr = 0;
@@ -57,7 +59,7 @@ describe('attention over a KV cache', () => {
           }
         }
       }
-      console.log(`attention ${name}: max abs err ${maxErr.toExponential(2)}, lse ${lseErr.toExponential(2)}`);
+      console.log(`attention ${kernel} ${name}: max abs err ${maxErr.toExponential(2)}, lse ${lseErr.toExponential(2)}`);
       // outputs are convex combinations of v (|v| ≤ 1): f32 softmax and d-term dot products (|q·k|/sqrt(d) ≲ 2·sqrt(d))
       // give ~1e-6 relative; 1e-5 absolute leaves room without hiding a wrong key or mask (errors ≫ 1e-2)
       expect(maxErr).toBeLessThan(1e-5);
