@@ -5,6 +5,7 @@ import type { Tensor } from '../runtime.ts';
 import { dpoLoss, type DpoOptions, type DpoPairLogps } from './dpo-loss.ts';
 import type { DpoPair } from './examples.ts';
 import { microBatches } from './micro-batches.ts';
+import { LENGTH_BUCKET, paddedLength } from './padding.ts';
 import type { TrainableModel, TrainBatch } from './trainable.ts';
 
 /** Sequence log-probs of the reference model, per pair. */
@@ -22,9 +23,12 @@ export function pairBatch(pairs: DpoPair[]): { batch: TrainBatch; owner: number[
   return sequenceBatch(seqs);
 }
 
-/** Rows of prompt + answer (last answer token dropped); position P−1+j predicts answer[j]. owner[m]: the row of target m. */
-export function sequenceBatch(seqs: { prompt: number[]; answer: number[] }[]): { batch: TrainBatch; owner: number[] } {
-  const T = Math.max(...seqs.map((s) => s.prompt.length + s.answer.length - 1));
+/**
+ * Rows of prompt + answer (last answer token dropped), right-padded to the longest row rounded up to a multiple
+ * of `lengthBucket` (padding.ts); position P−1+j predicts answer[j]. owner[m]: the row of target m.
+ */
+export function sequenceBatch(seqs: { prompt: number[]; answer: number[] }[], lengthBucket = LENGTH_BUCKET): { batch: TrainBatch; owner: number[] } {
+  const T = paddedLength(Math.max(...seqs.map((s) => s.prompt.length + s.answer.length - 1)), lengthBucket);
   const tokens: number[] = [];
   const rows: number[] = [];
   const targets: number[] = [];
@@ -58,7 +62,7 @@ async function sequenceLogps(model: TrainableModel, pairs: DpoPair[], lora: bool
 
 /** The shape of a pass over these pairs (two rows each). */
 function pairShape(pairs: DpoPair[]) {
-  const T = Math.max(...pairs.flatMap((p) => [p.prompt.length + p.chosen.length - 1, p.prompt.length + p.rejected.length - 1]));
+  const T = paddedLength(Math.max(...pairs.flatMap((p) => [p.prompt.length + p.chosen.length - 1, p.prompt.length + p.rejected.length - 1])));
   return { B: 2 * pairs.length, T, M: pairs.reduce((s, p) => s + p.chosen.length + p.rejected.length, 0) };
 }
 

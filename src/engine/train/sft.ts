@@ -7,6 +7,7 @@ import { NonFiniteError } from './non-finite.ts';
 export const SFT_METRIC_NAMES = ['loss', 'tokens'] as const;
 import { sequenceBatch } from './dpo.ts';
 import { microBatches } from './micro-batches.ts';
+import { paddedLength } from './padding.ts';
 import type { TrainableModel } from './trainable.ts';
 
 export async function accumulateSftGradients(model: TrainableModel, examples: SftExample[], microBatch: number): Promise<Record<string, number>> {
@@ -15,7 +16,7 @@ export async function accumulateSftGradients(model: TrainableModel, examples: Sf
   let sumLogp = 0;
   const shape = (group: SftExample[]) => ({
     B: group.length,
-    T: Math.max(...group.map((e) => e.prompt.length + e.response.length - 1)),
+    T: paddedLength(Math.max(...group.map((e) => e.prompt.length + e.response.length - 1))),
     M: group.reduce((s, e) => s + e.response.length, 0),
   });
   for (const micro of microBatches(model, examples, microBatch, shape)) {
