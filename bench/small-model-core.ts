@@ -34,6 +34,8 @@ export interface SmallModelRequest {
   reps: number;
   /** new tokens per decoded row */
   decodeTokens: number;
+  /** measure only batch-64 decoding (no training steps) */
+  decodeOnly?: boolean;
 }
 
 /** Counts of one unit of work (a training step, a decode step). */
@@ -76,8 +78,9 @@ export interface DecodeTiming {
 export interface SmallModelReport {
   adapter: string;
   model: string;
-  lora: StepTiming;
-  full: StepTiming;
+  /** absent when only decoding was measured */
+  lora?: StepTiming;
+  full?: StepTiming;
   decode: DecodeTiming;
 }
 
@@ -281,7 +284,8 @@ async function decode(rt: Runtime, c: ModelConfig, reps: number, newTokens: numb
     return { rate, counts: { dispatches: counts.dispatches / steps, submits: counts.submits / steps, reads: counts.reads / steps }, readBytes: (rt.readBytes - bytes0) / steps };
   };
   try {
-    for (const sampleOnDevice of [true, false]) await generateBatch(gen, prompts.slice(0, 2), { maxNewTokens: 3, sampleOnDevice }); // compiles the pipelines
+    // compiles the pipelines and fills the buffer pool and bind-group cache at the timed shapes, for both paths
+    for (const sampleOnDevice of [true, false]) await generateBatch(gen, prompts, { maxNewTokens: 3, sampleOnDevice });
     const runs = { gpu: [] as Awaited<ReturnType<typeof timeOnce>>[], cpu: [] as Awaited<ReturnType<typeof timeOnce>>[] };
     for (let r = 0; r < Math.max(1, Math.ceil(reps / 2)); r++) {
       runs.gpu.push(await timeOnce(true, r + 1));
@@ -309,10 +313,14 @@ export async function measureSmallModel(
   now = clock ?? (() => performance.now());
   const t0 = performance.now();
   const stage = (name: string) => log(`  tiny-math scale: ${name} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  stage('LoRA-DPO step');
-  const lora = await loraDpoStep(rt, c, request.reps);
-  stage('full-parameter step');
-  const full = await fullSftStep(rt, c, request.reps);
+  let lora: StepTiming | undefined;
+  let full: StepTiming | undefined;
+  if (!request.decodeOnly) {
+    stage('LoRA-DPO step');
+    lora = await loraDpoStep(rt, c, request.reps);
+    stage('full-parameter step');
+    full = await fullSftStep(rt, c, request.reps);
+  }
   stage('batch-64 decoding');
   const decoded = await decode(rt, c, request.reps, request.decodeTokens);
   stage('done');
@@ -332,6 +340,7 @@ export function smallModelRows(report: SmallModelReport, where: string, cpu = fa
   const clock = cpu ? 'timed in process CPU seconds (all figures, the matmul\'s included); ' : 'timed on the wall clock; ';
   const rows: BenchRow[] = [];
   for (const [label, t] of [['LoRA-DPO step', report.lora], ['full-parameter SFT step', report.full]] as const) {
+    if (!t) continue;
     rows.push({
       group, name: `${label} (${report.model}; ${t.shape}) GFLOP/s vs our matmul at its shapes`,
       value: r3(t.flops / t.seconds / 1e9), unit: `GFLOP${per}`,

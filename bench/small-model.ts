@@ -16,8 +16,10 @@ export const groups = [NODE_GROUP, CHROMIUM_GROUP];
 
 export const TINY_MATH_CONFIG = resolve(import.meta.dirname, '../public/models/tiny-math/config.json');
 
+/** SMALL_MODEL_PARTS=decode in the environment measures only batch-64 decoding (the training steps take minutes here). */
 export function smallModelRequest(quick: boolean): SmallModelRequest {
-  return { configText: readFileSync(TINY_MATH_CONFIG, 'utf8'), reps: quick ? 2 : 5, decodeTokens: quick ? 12 : 24 };
+  const decodeOnly = typeof process !== 'undefined' && process.env.SMALL_MODEL_PARTS === 'decode';
+  return { configText: readFileSync(TINY_MATH_CONFIG, 'utf8'), reps: quick ? 2 : 5, decodeTokens: quick ? 12 : 24, decodeOnly };
 }
 
 /** This process's CPU time (user + system, all threads: lavapipe's included), in milliseconds. */
