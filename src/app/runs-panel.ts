@@ -2,6 +2,7 @@
 // one; per run the adapter (PEFT), the pairs (TRL JSONL), the metrics (CSV) and a printable report.
 import { LitElement, css, html, nothing } from 'lit';
 import type { RunSummary } from '../loop/store.ts';
+import { SUPPORT_KEYS } from '../loop/events.ts';
 
 export type RunAction = 'open' | 'resume' | 'delete' | 'rename' | 'export' | 'adapter' | 'pairs' | 'metrics' | 'report';
 
@@ -66,7 +67,7 @@ export class RunsPanel extends LitElement {
           <input name="name" aria-label="New name" .value=${run.name} />
           <button type="submit">Save</button></form>` : run.name}</td>
       <td>${new Date(run.updatedAt).toLocaleString()}</td>
-      <td>${run.stages.length}</td>
+      <td>${run.stages.filter((key) => !SUPPORT_KEYS.includes(key)).length}</td>
       <td class="actions">
         ${act('open', 'Open', 'Show this run in the panels')}
         ${act('resume', 'Resume', 'Go on from the first stage with no saved output')}

@@ -4,6 +4,13 @@ import type { StepMetrics } from './trainer.ts';
 
 /** Stages that run once per run, before the first iteration. */
 export const SETUP_STAGES = ['pool', 'tags', 'embeddings', 'clusters'] as const;
+/**
+ * Outputs saved beside a stage's own that count as no stage: the clusters stage's K-means centroids, and the
+ * held-out problems' clusters the first evaluation saves (held-out-clusters.ts).
+ */
+export const CENTROIDS_KEY = 'clusters-centroids';
+export const HELD_OUT_CLUSTERS_KEY = 'held-out-clusters';
+export const SUPPORT_KEYS: readonly string[] = [CENTROIDS_KEY, HELD_OUT_CLUSTERS_KEY];
 /** Stages that run in every iteration, in this order. */
 export const ITERATION_STAGES = ['probe', 'difficulty', 'sample', 'pairs', 'train', 'eval'] as const;
 

@@ -10,10 +10,10 @@ import type { Problem } from '../data/problem.ts';
 import type { Embedder } from '../data/tagging/embedder.ts';
 import { tagPool } from './tags.ts';
 
-/** The clusters stage's K-means centroids: [k, embeddingDim] float32 bytes, saved before the `clusters` output. */
-export const CENTROIDS_KEY = 'clusters-centroids';
-/** The held-out problems' clusters (HeldOutClustersOutput), saved by the first evaluation that needs them. */
-export const HELD_OUT_CLUSTERS_KEY = 'held-out-clusters';
+// CENTROIDS_KEY: the clusters stage's K-means centroids, [k, embeddingDim] float32 bytes, saved before the `clusters`
+// output; HELD_OUT_CLUSTERS_KEY: the held-out problems' clusters (HeldOutClustersOutput), saved by the first evaluation.
+import { CENTROIDS_KEY } from './events.ts';
+export { CENTROIDS_KEY, HELD_OUT_CLUSTERS_KEY } from './events.ts';
 
 /** Knowledge points that name a cluster: its most common ones in the pool. */
 export const CLUSTER_NAME_POINTS = 2;
