@@ -87,12 +87,15 @@ function rowsFor(group: string, times: StageTimes, config: ExperimentConfig): Be
   ];
 }
 
-async function runInNode(config: ExperimentConfig): Promise<StageTimes> {
+async function runInNode(config: ExperimentConfig, log: (line: string) => void): Promise<StageTimes> {
   const dir = await mkdtemp(join(tmpdir(), 'sai-dpo-iteration-bench-'));
   const events: LoopEvent[] = [];
   const started = performance.now();
   try {
-    const runner = await LoopRunner.open(nodeEnvironment({ store: new FolderStore(dir) }), 'bench', config, (e) => void events.push(e));
+    const runner = await LoopRunner.open(nodeEnvironment({ store: new FolderStore(dir) }), 'bench', config, (e) => {
+      events.push(e);
+      if (e.type === 'stage-done') log(`  node: ${e.stage} ${e.seconds.toFixed(1)} s`);
+    });
     try {
       await runner.run();
     } finally {
@@ -156,7 +159,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const config = quickDemoConfig();
   const want = wanted(ctx.only ?? undefined);
   const rows: BenchRow[] = [];
-  if (want.node) rows.push(...rowsFor(NODE_GROUP, await runInNode(config), config));
+  if (want.node) rows.push(...rowsFor(NODE_GROUP, await runInNode(config, (line) => console.error(line)), config));
   if (want.chromium) {
     // a failure in the browser keeps the Node rows: it becomes a row of its own
     try {
