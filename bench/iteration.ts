@@ -33,7 +33,7 @@ const ITERATION_STAGES = ['probe', 'difficulty', 'sample', 'pairs', 'train', 'ev
 /** The page that drives the loop worker (window.loop), as the worker test uses it. */
 const WORKER_PAGE = 'test/loop/page/worker-run.html';
 /** Longest the Chromium run may take before the bench gives up on it (SwiftShader on a loaded machine is slow). */
-const CHROMIUM_TIMEOUT_MS = 30 * 60_000;
+const CHROMIUM_TIMEOUT_MS = 60 * 60_000;
 
 /** The Quick demo preset's SAI arm, on the default model (tiny-math). */
 export function quickDemoConfig(): ExperimentConfig {
@@ -139,7 +139,12 @@ async function runInChromium(config: ExperimentConfig, log: (line: string) => vo
         const events = await page.evaluate(() => (window as unknown as { loop: PageLoop }).loop.events);
         return collect(events, wall);
       }
-      if (performance.now() - started > CHROMIUM_TIMEOUT_MS) throw new Error(`the run took longer than ${CHROMIUM_TIMEOUT_MS / 60_000} min`);
+      if (performance.now() - started > CHROMIUM_TIMEOUT_MS) {
+        // the stages that finished keep their rows; the unfinished ones and the sums read NaN
+        log(`  chromium: the run took longer than ${CHROMIUM_TIMEOUT_MS / 60_000} min; stopped`);
+        const events = await page.evaluate(() => (window as unknown as { loop: PageLoop }).loop.events);
+        return collect(events, NaN);
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
