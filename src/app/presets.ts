@@ -12,8 +12,9 @@ export interface Preset {
 
 /**
  * Small enough that one iteration takes about a minute on a laptop's integrated GPU and a few minutes on a
- * software adapter: a 300-problem pool, 16 probed problems × 4 answers, 16 drawn problems × 4 answers, short
- * answers, one epoch, 32 held-out problems.
+ * software adapter: a 300-problem pool, 16 probed problems × 4 answers, 16 drawn problems × 4 answers, one
+ * epoch, 32 held-out problems. Answers keep the default length cap: a shorter one cuts tiny-math's solutions (66
+ * tokens on average) and no pair could form.
  */
 const QUICK: ConfigInput = {
   // one iteration: the demo's question is what the first round of SAI-DPO does, and whether it beats random sampling
@@ -22,12 +23,11 @@ const QUICK: ConfigInput = {
   pool: { count: 300 },
   heldOut: { count: 32 },
   clusters: { kMin: 4, kMax: 8 },
-  probe: { minCount: 16, fraction: 0.01, answers: 4, maxNewTokens: 32 },
+  probe: { minCount: 16, fraction: 0.01, answers: 4 },
   sampler: { problems: 16 },
-  pairs: { answers: 4, maxNewTokens: 32 },
+  pairs: { answers: 4 },
   budget: { mode: 'problems' },
   train: { epochs: 1, batchSize: 4, microBatch: 4 },
-  eval: { maxNewTokens: 32 },
 };
 
 function merge(base: ConfigInput, patch: ConfigInput): ExperimentConfig {

@@ -87,7 +87,7 @@ export const CONFIG_SCHEMA = {
       answers: { kind: 'number', default: 8, integer: true, min: 1, max: 256, doc: 'K: answers per probed problem' },
       temperature: { kind: 'number', default: 0.8, min: 0, max: 5, doc: 'sampling temperature of the probe' },
       topP: { kind: 'number', default: 1, min: 0, max: 1, exclusiveMin: true, doc: 'nucleus sampling of the probe' },
-      maxNewTokens: { kind: 'number', default: 96, integer: true, min: 1, max: 8192, doc: 'longest probe answer, in tokens' },
+      maxNewTokens: { kind: 'number', default: 160, integer: true, min: 1, max: 8192, doc: 'longest probe answer, in tokens (tiny-math’s longest level-1 solution is 136)' },
       when: { kind: 'enum', values: ['if-needed', 'always'], default: 'if-needed', doc: 'if-needed: only samplers that read difficulty probe (random and curriculum skip it and spend its generations on pairs); always: every arm probes (diagnostics)' },
     },
   },
@@ -118,7 +118,7 @@ export const CONFIG_SCHEMA = {
       chosen: { kind: 'enum', values: ['random', 'shortest', 'longest'], default: 'random', doc: 'which correct answer becomes "chosen"' },
       temperature: { kind: 'number', default: 0.8, min: 0, max: 5, doc: 'sampling temperature of pair generation' },
       topP: { kind: 'number', default: 1, min: 0, max: 1, exclusiveMin: true, doc: 'nucleus sampling of pair generation' },
-      maxNewTokens: { kind: 'number', default: 96, integer: true, min: 1, max: 8192, doc: 'longest answer, in tokens' },
+      maxNewTokens: { kind: 'number', default: 160, integer: true, min: 1, max: 8192, doc: 'longest answer, in tokens (an answer cut short is judged wrong)' },
       reuseProbeAnswers: { kind: 'boolean', default: true, doc: 'a sampled problem that this iteration’s probe answered with at least K answers reuses them (no new generations)' },
     },
   },
@@ -154,7 +154,7 @@ export const CONFIG_SCHEMA = {
   eval: {
     doc: 'held-out evaluation after every iteration',
     fields: {
-      maxNewTokens: { kind: 'number', default: 96, integer: true, min: 1, max: 8192, doc: 'longest answer, in tokens' },
+      maxNewTokens: { kind: 'number', default: 160, integer: true, min: 1, max: 8192, doc: 'longest answer, in tokens (an answer cut short is judged wrong)' },
       samples: { kind: 'number', default: 1, integer: true, min: 1, max: 256, doc: 'answers per problem; 1 = greedy accuracy, more adds pass@k at eval.temperature' },
       temperature: { kind: 'number', default: 0, min: 0, max: 5, doc: '0 = greedy' },
       atStart: { kind: 'boolean', default: true, doc: 'evaluate the base model before the first iteration (iteration 0)' },
