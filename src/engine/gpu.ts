@@ -146,14 +146,17 @@ export async function unlessLost<T>(gpu: Gpu, promise: Promise<T>): Promise<T> {
     return await Promise.race([promise, lost]);
   } catch (error) {
     if (error instanceof DeviceLostError) throw error;
-    // a loss aborts mapAsync ("Buffer was unmapped before mapping was resolved") before device.lost settles:
-    // when the device turns out lost, that is what happened
+    // a loss aborts a pending mapAsync ("Buffer was unmapped before mapping was resolved"), and Chromium may settle
+    // device.lost much later (or only when the device is next used); the engine never unmaps a buffer it waits on,
+    // so an aborted map means the device went away
     const reason = await lostWithin(gpu, LOSS_SETTLE_MS);
-    throw reason === null ? error : new DeviceLostError(reason);
+    if (reason !== null) throw new DeviceLostError(reason);
+    if ((error as { name?: string } | null)?.name === 'AbortError') throw new DeviceLostError('a pending GPU read was aborted');
+    throw error;
   }
 }
 
-/** How long a failed wait looks for the device's loss to be reported (Chromium: within a task or two). */
+/** How long a failed wait looks for the device's loss to be reported (only a failure waits). */
 const LOSS_SETTLE_MS = 200;
 
 /** The device's loss reason if it is reported within `ms`, else null. */
