@@ -6,26 +6,10 @@ Usage: python3 scripts/tiny-math/reference_logprobs.py MODEL_DIR HELDOUT.jsonl O
 import argparse
 import json
 import os
-import struct
 
 import torch
 
-from train import Llama
-
-
-def read_safetensors(path):
-    with open(path, 'rb') as f:
-        n = struct.unpack('<Q', f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == '__metadata__':
-            continue
-        assert info['dtype'] == 'F32', f'{name}: {info["dtype"]}'
-        a, b = info['data_offsets']
-        out[name] = torch.frombuffer(bytearray(data[a:b]), dtype=torch.float32).reshape(info['shape'])
-    return out
+from train import Llama, load_weights
 
 
 def main():
@@ -37,10 +21,7 @@ def main():
     args = p.parse_args()
     config = json.load(open(os.path.join(args.model, 'config.json')))
     model = Llama(config)
-    tensors = read_safetensors(os.path.join(args.model, 'model.safetensors'))
-    with torch.no_grad():
-        for name, param in model.hf_tensors().items():
-            param.copy_(tensors[name])
+    load_weights(model, os.path.join(args.model, 'model.safetensors'))
     model.eval()
     rows = [json.loads(l) for l in open(args.heldout) if l.strip()][: args.count]
     items = []

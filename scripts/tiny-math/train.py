@@ -169,6 +169,15 @@ def read_safetensors(path):
     return out
 
 
+
+def load_weights(model, path):
+    """Copies a safetensors file's tensors (Hugging Face names) into the model."""
+    weights = read_safetensors(path)
+    with torch.no_grad():
+        for name, param in model.hf_tensors().items():
+            param.copy_(weights[name])
+
+
 # ---- data ----
 
 def load(path):
@@ -253,10 +262,7 @@ def main():
 
     model = Llama(config)
     if args.init:
-        weights = read_safetensors(args.init)
-        with torch.no_grad():
-            for name, p in model.hf_tensors().items():
-                p.copy_(weights[name])
+        load_weights(model, args.init)
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
