@@ -11,7 +11,8 @@ import { serveStatic, type StaticServer } from './static-server.ts';
 import { launchChromium, type ChromiumSession } from './chromium.ts';
 
 const WEIGHTS_PATH = '/models/tiny-math/model.safetensors';
-const PROMPT = 'What is 17 + 25?\n';
+// a skill tiny-math is weak at (its card: means), so two seeds' samples differ; on its strong skills they agree
+const PROMPT = 'Find the average of these numbers: 32, 25, 36.\n';
 const LOAD_TIMEOUT = 60_000;
 
 let dist = '';
