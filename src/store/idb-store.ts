@@ -21,9 +21,23 @@ interface RunsDb extends DBSchema {
 
 export const DEFAULT_DB_NAME = 'sai-dpo-runs';
 
-export function isQuotaError(error: unknown): boolean {
+function isQuotaError(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || (name === 'AbortError' && /quota/i.test(String((error as Error).message)));
+}
+
+/**
+ * Ends a transaction that failed with `error`: aborts it (so nothing of it lands), waits for it to settle and says
+ * whether the failure was the storage quota.
+ */
+export async function abortFailed(tx: { abort(): void; done: Promise<void>; error: DOMException | null }, error: unknown): Promise<boolean> {
+  try {
+    tx.abort();
+  } catch {
+    // already finished or aborted
+  }
+  await tx.done.catch(() => {});
+  return isQuotaError(error) || isQuotaError(tx.error);
 }
 
 function entryRange(runId: string): IDBKeyRange {
@@ -62,13 +76,7 @@ export class IdbStore implements RunStore {
       await tx.objectStore('entries').put(value instanceof Uint8Array ? value : JSON.parse(JSON.stringify(value)), [runId, key]);
       await tx.done;
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-      await tx.done.catch(() => {});
-      if (isQuotaError(error) || isQuotaError(tx.error)) throw new StoreQuotaError(key, error);
+      if (await abortFailed(tx, error)) throw new StoreQuotaError(key, error);
       throw error;
     }
   }
@@ -134,13 +142,7 @@ export class IdbStore implements RunStore {
       for (const { key, value } of file.entries) await tx.objectStore('entries').put(value, [id, key]);
       await tx.done;
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already aborted
-      }
-      await tx.done.catch(() => {});
-      if (isQuotaError(error) || isQuotaError(tx.error)) throw new StoreQuotaError(`import of ${file.run.id}`, error);
+      if (await abortFailed(tx, error)) throw new StoreQuotaError(`import of ${file.run.id}`, error);
       throw error;
     }
     return id;

@@ -8,7 +8,7 @@ import { INDEX_FILE, parseIndex, SINGLE_FILE } from '../engine/files/checkpoint.
 import { ModelFileError } from '../engine/files/errors.ts';
 import type { ModelSource } from '../engine/files/source.ts';
 import { fileSegments, joinName } from '../engine/files/source-paths.ts';
-import { isQuotaError } from './idb-store.ts';
+import { abortFailed } from './idb-store.ts';
 import { checkFolderName, LOCAL_PREFIX } from './local-model-path.ts';
 
 export { checkFolderName, localFolderName, localModelName, LOCAL_PREFIX } from './local-model-path.ts';
@@ -124,13 +124,7 @@ export class LocalModels {
       ]);
       await tx.done;
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-      await tx.done.catch(() => {});
-      if (isQuotaError(error) || isQuotaError(tx.error)) throw new LocalModelQuotaError(name, info.bytes, tx.error ?? error);
+      if (await abortFailed(tx, error)) throw new LocalModelQuotaError(name, info.bytes, tx.error ?? error);
       throw error;
     }
     return info;
