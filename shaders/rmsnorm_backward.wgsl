@@ -1,8 +1,9 @@
 // RMSNorm backward (forward: y = x · inv · w, inv = (mean(x²) + eps)^(-1/2), Zhang & Sennrich 2019):
 //   dx = inv · (dy · w) − x · inv³ / H · Σ_h (dy · w · x)        (per row)
 //   dw = Σ_t dy · x · inv                                           (per column)
-// dx:      x, dy: [T, H], w: [H] → dx: [T, H] and inv: [T] (kept for dweight). One workgroup of 256
-//          threads per row (row = wid.x + wid.y · nwg.x), shared-memory tree reductions.
+// dx:      x, dy: [T, H], w: [H] → dx: [T, H] and inv: [T] (kept for dweight). dx_main: one workgroup of 256
+//          threads per row (row = wid.x + wid.y · nwg.x), shared-memory tree reductions (GPUs); dx_rows: one
+//          thread per row reading vec4s (H % 4 = 0), no barriers (software adapters).
 // dweight: x, dy: [T, H], inv: [T] → dw: [H] (written, or added when p.accumulate = 1). One thread per column.
 
 struct Params { T: u32, H: u32, eps: f32, accumulate: u32 }
@@ -46,6 +47,32 @@ fn dx_main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
     dx[base + h] = inv * dy[base + h] * w[h] - x[base + h] * coef;
   }
   if (lid == 0u) { invOut[row] = inv; }
+}
+
+@group(0) @binding(1) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> w4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> dx4: array<vec4f>;
+
+@compute @workgroup_size(64)
+fn dx_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * 64u;
+  if (row >= p.T) { return; }
+  let H4 = p.H / 4u;
+  let base = row * H4;
+  var ss = vec4f(0.0);
+  var dot = vec4f(0.0);
+  for (var h = 0u; h < H4; h++) {
+    let v = x4[base + h];
+    ss += v * v;
+    dot += dy4[base + h] * w4[h] * v;
+  }
+  let inv = inverseSqrt((ss.x + ss.y + ss.z + ss.w) / f32(p.H) + p.eps);
+  let coef = inv * inv * inv * (dot.x + dot.y + dot.z + dot.w) / f32(p.H);
+  for (var h = 0u; h < H4; h++) {
+    dx4[base + h] = inv * dy4[base + h] * w4[h] - x4[base + h] * coef;
+  }
+  invOut[row] = inv;
 }
 
 @group(0) @binding(2) var<storage, read> invIn: array<f32>;

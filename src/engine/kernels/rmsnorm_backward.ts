@@ -2,6 +2,7 @@
 import code from '../../../shaders/rmsnorm_backward.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import { expectNumel, grid1d, outputTensor, packParams } from './common.ts';
+import { rmsnormKernelFor, type RmsnormKernel } from './rmsnorm.ts';
 
 export interface RmsnormBackwardOptions {
   /** also compute the weight gradient (full-parameter training) */
@@ -9,6 +10,8 @@ export interface RmsnormBackwardOptions {
   /** dweight += instead of = (gradient accumulation) */
   accumulate?: boolean;
   dx?: Tensor; // [T, H]
+  /** force a kernel (tests); default: the forward's choice for this adapter (rmsnormKernelFor) */
+  kernel?: RmsnormKernel;
 }
 
 /**
@@ -24,7 +27,10 @@ export function rmsnormBackward(rt: Runtime, x: Tensor, weight: Tensor, dy: Tens
   if (dx.buffer === x.buffer || dx.buffer === dy.buffer) throw new Error('rmsnormBackward: dx must not alias x or dy');
   const inv = rt.tensor([T]); // 1 / rms per row: [T]
   const params = packParams([T, H, { f32: eps }, options.accumulate ? 1 : 0]);
-  rt.dispatch(rt.pipeline(code, 'dx_main'), [x, weight, dy, dx, inv], grid1d(rt, T, 1), params);
+  const kernel = options.kernel ?? rmsnormKernelFor(rt, H);
+  if (kernel === 'thread-per-row' && H % 4 !== 0) throw new Error(`rmsnormBackward: the thread-per-row kernel needs H % 4 = 0, got H = ${H}`);
+  if (kernel === 'thread-per-row') rt.dispatch(rt.pipeline(code, 'dx_rows'), [x, weight, dy, dx, inv], grid1d(rt, T, 64), params);
+  else rt.dispatch(rt.pipeline(code, 'dx_main'), [x, weight, dy, dx, inv], grid1d(rt, T, 1), params);
   if (options.dweight) {
     rt.dispatch(rt.pipeline(code, 'dweight_main'), [x, inv, dy, options.dweight], grid1d(rt, H, 64), params);
   }

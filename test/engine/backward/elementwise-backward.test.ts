@@ -23,19 +23,27 @@ function report(name: string, err: number): void {
 }
 
 describe('backward kernels (f32) against the reference', () => {
-  it('rmsnorm_backward: dx and dweight (written, then accumulated)', async () => {
+  for (const kernel of ['workgroup-per-row', 'thread-per-row'] as const) {
+    // H > 256: the workgroup's threads loop over several columns; T > 64 rows: thread-per-row spans two workgroups
+    it(`rmsnorm_backward (${kernel}): dx and dweight (written, then accumulated)`, async () => {
+      const rt = await testRuntime();
+      const [T, H, eps] = [kernel === 'thread-per-row' ? 70 : 5, 300, 1e-6];
+      const x = randomArray(T * H, 1, -2, 2);
+      const w = randomArray(H, 2, 0.5, 1.5);
+      const dy = randomArray(T * H, 3);
+      const ref = rmsnormBackwardRef(x, w, dy, T, H, eps);
+      const dweight = rt.tensor([H]);
+      const dx = rmsnormBackward(rt, rt.tensor([T, H], x), rt.tensor([H], w), rt.tensor([T, H], dy), T, H, eps, { dweight, kernel });
+      report(`rmsnorm dx (${kernel})`, maxRelativeToScale(await rt.readTensor(dx), ref.dx));
+      report(`rmsnorm dweight (${kernel})`, maxRelativeToScale(await rt.readTensor(dweight), ref.dweight));
+      rmsnormBackward(rt, rt.tensor([T, H], x), rt.tensor([H], w), rt.tensor([T, H], dy), T, H, eps, { dweight, accumulate: true, kernel });
+      report(`rmsnorm dweight accumulated (${kernel})`, maxRelativeToScale(await rt.readTensor(dweight), ref.dweight.map((v) => 2 * v)));
+    });
+  }
+
+  it('rmsnorm_backward: the thread-per-row kernel refuses H % 4 ≠ 0', async () => {
     const rt = await testRuntime();
-    const [T, H, eps] = [5, 300, 1e-6]; // H > 256: threads loop over several columns
-    const x = randomArray(T * H, 1, -2, 2);
-    const w = randomArray(H, 2, 0.5, 1.5);
-    const dy = randomArray(T * H, 3);
-    const ref = rmsnormBackwardRef(x, w, dy, T, H, eps);
-    const dweight = rt.tensor([H]);
-    const dx = rmsnormBackward(rt, rt.tensor([T, H], x), rt.tensor([H], w), rt.tensor([T, H], dy), T, H, eps, { dweight });
-    report('rmsnorm dx', maxRelativeToScale(await rt.readTensor(dx), ref.dx));
-    report('rmsnorm dweight', maxRelativeToScale(await rt.readTensor(dweight), ref.dweight));
-    rmsnormBackward(rt, rt.tensor([T, H], x), rt.tensor([H], w), rt.tensor([T, H], dy), T, H, eps, { dweight, accumulate: true });
-    report('rmsnorm dweight accumulated', maxRelativeToScale(await rt.readTensor(dweight), ref.dweight.map((v) => 2 * v)));
+    expect(() => rmsnormBackward(rt, rt.tensor([2 * 6]), rt.tensor([6]), rt.tensor([2 * 6]), 2, 6, 1e-6, { kernel: 'thread-per-row' })).toThrow(/H % 4 = 0, got H = 6/);
   });
 
   it('rope_backward: rotation by the opposite angle, with positions past 0', async () => {
