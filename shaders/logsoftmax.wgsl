@@ -1,6 +1,8 @@
-// Log-softmax over the vocabulary, one workgroup of 256 threads per row (row = wid.x + wid.y · nwg.x).
-// Each thread runs an online max/sum-of-exp over a strided slice of the row (Milakov & Gimelshein 2018),
-// then the 256 partial (max, sum) pairs are merged by a shared-memory tree reduction: lse = max + log(sum).
+// Log-softmax over the vocabulary. log_softmax, gather_logprob: one workgroup of 256 threads per row
+// (row = wid.x + wid.y · nwg.x; GPUs). Each thread runs an online max/sum-of-exp over a strided slice of the row
+// (Milakov & Gimelshein 2018), then the 256 partial (max, sum) pairs are merged by a shared-memory tree reduction:
+// lse = max + log(sum). The *_rows entry points: one thread per row running the online max/sum over the whole row,
+// no barriers (software adapters, where a barrier is a switch between all of a workgroup's threads).
 //   log_softmax:    logits: [T, V] → y: [T, V], y = logits - lse
 //   gather_logprob: logits: [T, V], targets: u32 [T] → logp: [T] = logits[t, target] - lse, lse: [T];
 //                   a target ≥ V (e.g. 0xffffffff for padding) gives logp = 0.
@@ -45,6 +47,27 @@ fn rowLse(row: u32, lid: u32) -> f32 {
   return lse;
 }
 
+// The log-sum-exp of row `row` in one thread.
+fn rowLseAlone(row: u32) -> f32 {
+  let base = row * p.V;
+  var m = -3.4e38;
+  var s = 0.0;
+  for (var v = 0u; v < p.V; v++) {
+    let z = logits[base + v];
+    if (z > m) {
+      s = s * exp(m - z) + 1.0;
+      m = z;
+    } else {
+      s += exp(z - m);
+    }
+  }
+  return m + log(s);
+}
+
+fn threadRow(gid: vec3u, nwg: vec3u) -> u32 {
+  return gid.x + gid.y * nwg.x * 64u;
+}
+
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WG)
@@ -54,6 +77,17 @@ fn log_softmax(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: 
   let lse = rowLse(row, lid);
   let base = row * p.V;
   for (var v = lid; v < p.V; v += WG) {
+    y[base + v] = logits[base + v] - lse;
+  }
+}
+
+@compute @workgroup_size(64)
+fn log_softmax_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = threadRow(gid, nwg);
+  if (row >= p.T) { return; }
+  let lse = rowLseAlone(row);
+  let base = row * p.V;
+  for (var v = 0u; v < p.V; v++) {
     y[base + v] = logits[base + v] - lse;
   }
 }
@@ -74,4 +108,16 @@ fn gather_logprob(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw
     logp[row] = lp;
     lseOut[row] = lse;
   }
+}
+
+@compute @workgroup_size(64)
+fn gather_logprob_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = threadRow(gid, nwg);
+  if (row >= p.T) { return; }
+  let lse = rowLseAlone(row);
+  let tgt = targets[row];
+  var lp = 0.0;
+  if (tgt < p.V) { lp = logits[row * p.V + tgt] - lse; }
+  logp[row] = lp;
+  lseOut[row] = lse;
 }

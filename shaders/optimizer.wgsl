@@ -30,6 +30,18 @@ fn sumsq(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: v
   if (lid.x == 0u) { partials[sp.slot * GROUPS_PER_TENSOR + wid.x] = acc[0]; }
 }
 
+// ---- sumsq_threads: the same partials without barriers, one workgroup of GROUPS_PER_TENSOR threads per tensor,
+// each summing a strided slice (software adapters, where a barrier is a switch between all of a workgroup's threads)
+@compute @workgroup_size(GROUPS_PER_TENSOR)
+fn sumsq_threads(@builtin(local_invocation_id) lid: vec3u) {
+  var s = 0.0;
+  for (var i = lid.x; i < sp.n; i += GROUPS_PER_TENSOR) {
+    let g = grad[i];
+    s += g * g;
+  }
+  partials[sp.slot * GROUPS_PER_TENSOR + lid.x] = s;
+}
+
 // ---- finish_norm: stats = [‖g‖², clip scale, 1 if finite else 0, ‖g‖] ----
 struct NormParams { count: u32, max_norm: f32 }   // count: number of partials; max_norm <= 0 disables clipping
 @group(0) @binding(0) var<uniform> np: NormParams;

@@ -33,7 +33,11 @@ export class AdamW {
   readonly stats: GPUBuffer;
   private readonly options: Required<AdamWOptions>;
 
-  constructor(private readonly rt: Runtime, readonly params: Tensor[], options: AdamWOptions = {}) {
+  /**
+   * @param threadPartials the gradient norm's partial sums by threads without barriers (default on software
+   *   adapters) instead of workgroup reductions: the same sums in another order
+   */
+  constructor(private readonly rt: Runtime, readonly params: Tensor[], options: AdamWOptions = {}, readonly threadPartials = rt.gpu.info.isSoftware) {
     this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1, ...options };
     this.m = params.map((p) => rt.zeros(p.shape));
     this.v = params.map((p) => rt.zeros(p.shape));
@@ -50,8 +54,11 @@ export class AdamW {
     const { rt } = this;
     const { beta1, beta2, eps, weightDecay, maxGradNorm } = this.options;
     this.rt.fill(this.partials, 0, this.partials.size);
+    // each tensor's squared norm as GROUPS_PER_TENSOR partials: 64 workgroups reducing in workgroup memory (GPUs),
+    // or 64 threads of one workgroup without barriers (software adapters)
+    const [entry, groups] = this.threadPartials ? ['sumsq_threads', 1] : ['sumsq', GROUPS_PER_TENSOR];
     grads.forEach((g, slot) => {
-      rt.dispatch(rt.pipeline(code, 'sumsq'), [g, this.partials], [GROUPS_PER_TENSOR], u32f32([numel(g.shape), slot]));
+      rt.dispatch(rt.pipeline(code, entry), [g, this.partials], [groups], u32f32([numel(g.shape), slot]));
     });
     const normParams = new ArrayBuffer(8);
     new Uint32Array(normParams, 0, 1)[0] = grads.length * GROUPS_PER_TENSOR;
