@@ -26,6 +26,10 @@ export interface GpuWeight {
   groupSize: number;
   groupsPerRow: number;
   parts: WeightPart[];
+  /** bumped whenever the values change in place (an adapter folded into f32 weights), so copies made from them can tell */
+  revision?: number;
+  /** trained in place (full-parameter training): the values may change at any step, so nothing is copied from them */
+  trainedInPlace?: boolean;
 }
 
 export interface UploadOptions {

@@ -7,7 +7,8 @@ import type { ModelConfig } from '../files/config.ts';
 import type { LinearModule } from '../files/weight-names.ts';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { LayerWeights } from './gpu-weights.ts';
-import { add, rmsnorm, rope, swiglu } from './ops.ts';
+import type { StackName } from './fused.ts';
+import { add, qkvRope, rmsnorm, rope, swiglu, swigluFused } from './ops.ts';
 
 /** What the backward pass reads (N = rows of the pass). */
 export interface LayerActivations {
@@ -38,6 +39,11 @@ export interface LayerPass {
   attend(q: Tensor, k: Tensor, v: Tensor): Tensor;
   /** keep the activations for the backward pass (training) instead of releasing each once used */
   keep: boolean;
+  /**
+   * y = stack(x) for a stacked projection (fused.ts: q | k | v → [N, (nH + 2·nKv)·d], gate | up → [N, 2I]), or
+   * undefined to run one product per module. Inference only: training keeps each module's output.
+   */
+  stacked?(name: StackName, x: Tensor): Tensor | undefined;
 }
 
 /** Records the layer on x: [N, H] → out: [N, H]. x stays the caller's; with `keep`, the activations are returned. */
@@ -48,12 +54,8 @@ export function decoderLayer(pass: LayerPass, w: LayerWeights, x: Tensor): { out
     if (!pass.keep) for (const t of tensors) rt.release(t);
   };
   const normed1 = rmsnorm(rt, x, w.inputNorm, N, H, c.rmsNormEps);
-  const q = pass.linear('q_proj', normed1);
-  const k = pass.linear('k_proj', normed1);
-  const v = pass.linear('v_proj', normed1);
+  const { q, k, v } = projectQkv(pass, normed1);
   done(normed1);
-  rope(rt, q, pass.positions, N, c.numHeads, c.headDim, c.ropeTheta);
-  rope(rt, k, pass.positions, N, c.numKvHeads, c.headDim, c.ropeTheta);
   const attn = pass.attend(q, k, v);
   done(q, k, v);
   const o = pass.linear('o_proj', attn);
@@ -61,15 +63,41 @@ export function decoderLayer(pass: LayerPass, w: LayerWeights, x: Tensor): { out
   const h = add(rt, x, o);
   rt.release(o);
   const normed2 = rmsnorm(rt, h, w.postNorm, N, H, c.rmsNormEps);
-  const gate = pass.linear('gate_proj', normed2);
-  const up = pass.linear('up_proj', normed2);
+  const gateUp = pass.keep ? undefined : pass.stacked?.('gateUp', normed2);
+  let gate: Tensor | undefined;
+  let up: Tensor | undefined;
+  let act: Tensor;
+  if (gateUp) {
+    act = swigluFused(rt, gateUp, N, c.intermediateSize);
+    rt.release(gateUp);
+  } else {
+    gate = pass.linear('gate_proj', normed2);
+    up = pass.linear('up_proj', normed2);
+    act = swiglu(rt, gate, up, N, c.intermediateSize);
+    done(gate, up);
+  }
   done(normed2);
-  const act = swiglu(rt, gate, up, N, c.intermediateSize);
-  done(gate, up);
   const down = pass.linear('down_proj', act);
   done(act);
   const out = add(rt, h, down);
   rt.release(down);
   done(h);
-  return pass.keep ? { out, activations: { x, normed1, q, k, v, attn, h, normed2, gate, up, act } } : { out };
+  return pass.keep ? { out, activations: { x, normed1, q, k, v, attn, h, normed2, gate: gate!, up: up!, act } } : { out };
+}
+
+/** q, k, v after RoPE: from the stacked projection when the pass has one, else one product per module. */
+function projectQkv(pass: LayerPass, normed1: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
+  const { rt, config: c, N } = pass;
+  const qkv = pass.keep ? undefined : pass.stacked?.('qkv', normed1);
+  if (qkv) {
+    const out = qkvRope(rt, qkv, pass.positions, { T: N, nH: c.numHeads, nKv: c.numKvHeads, headDim: c.headDim, theta: c.ropeTheta });
+    rt.release(qkv);
+    return out;
+  }
+  const q = pass.linear('q_proj', normed1);
+  const k = pass.linear('k_proj', normed1);
+  const v = pass.linear('v_proj', normed1);
+  rope(rt, q, pass.positions, N, c.numHeads, c.headDim, c.ropeTheta);
+  rope(rt, k, pass.positions, N, c.numKvHeads, c.headDim, c.ropeTheta);
+  return { q, k, v };
 }

@@ -12,6 +12,7 @@ import { destroyWeight } from '../weights.ts';
 import { groupByRows, ranges } from './batching.ts';
 import { KvCache } from './kv-cache.ts';
 import { decoderLayer } from './decoder-layer.ts';
+import { disposeStacks, STACKED_MAX_BYTES, stackedBytes, stackedLinear } from './fused.ts';
 import { attend, embed, gatherLogprob, linear, pickRows, rmsnorm, writeCache } from './ops.ts';
 
 /** Bytes of one activation tensor ([rows, widest layer]) or logits block ([rows, V]) we allow per forward pass. */
@@ -28,13 +29,24 @@ interface ForwardInputs {
   positions: GPUBuffer;
 }
 
+export interface GpuModelOptions {
+  /**
+   * Stack q/k/v and gate/up into one product each (fused.ts). Default: when the stacks fit STACKED_MAX_BYTES, i.e. for
+   * models small enough that a step is bound by its dispatches.
+   */
+  stackProjections?: boolean;
+}
+
 export class GpuModel implements Decoder {
   readonly vocabSize: number;
   readonly maxPositions: number;
+  /** whether forward passes use stacked projections where the modules allow (fused.ts) */
+  readonly stackProjections: boolean;
 
-  constructor(readonly rt: Runtime, readonly config: ModelConfig, readonly weights: GpuWeights) {
+  constructor(readonly rt: Runtime, readonly config: ModelConfig, readonly weights: GpuWeights, options: GpuModelOptions = {}) {
     this.vocabSize = config.vocabSize;
     this.maxPositions = config.maxPositionEmbeddings;
+    this.stackProjections = options.stackProjections ?? stackedBytes(weights) <= STACKED_MAX_BYTES;
   }
 
   private bytesLimit(bytes: number): number {
@@ -117,6 +129,10 @@ export class GpuModel implements Decoder {
     return decoderLayer({
       rt, config: c, N: T, positions: at.positions, keep: false,
       linear: (module, input) => linear(rt, input, w.linears[module], T),
+      stacked: (name, input) => {
+        const lin = this.stackProjections ? stackedLinear(rt, w, name) : undefined;
+        return lin && linear(rt, input, lin, T);
+      },
       attend: (q, k, v) => {
         writeCache(rt, k, v, keys, values, at.startBuf, dims);
         return attend(rt, q, keys, values, at.startBuf, dims);
@@ -288,6 +304,7 @@ export class GpuModel implements Decoder {
 
   dispose(): void {
     const w = this.weights;
+    disposeStacks(w);
     const tensors: Tensor[] = [w.finalNorm];
     for (const layer of w.layers) {
       tensors.push(layer.inputNorm, layer.postNorm);

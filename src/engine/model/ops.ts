@@ -5,7 +5,8 @@ import { add } from '../kernels/elementwise.ts';
 import { gatherLogprob } from '../kernels/logsoftmax.ts';
 import { rmsnorm } from '../kernels/rmsnorm.ts';
 import { rope } from '../kernels/rope.ts';
-import { swiglu } from '../kernels/swiglu.ts';
+import { swiglu, swigluFused } from '../kernels/swiglu.ts';
+import { qkvRope } from '../kernels/qkv_rope.ts';
 import { matmul, matmulTT } from '../kernels/matmul.ts';
 import { embedding } from '../kernels/embedding.ts';
 import { kvWrite, type AttentionDims } from '../kernels/attention.ts';
@@ -13,7 +14,7 @@ import { decodeAttention } from '../kernels/attention_decode.ts';
 import { uploadWeight, type GpuWeight, type WeightDtype } from '../weights.ts';
 
 export type { GpuWeight, WeightDtype };
-export { add, rmsnorm, rope, swiglu, gatherLogprob };
+export { add, rmsnorm, rope, swiglu, swigluFused, qkvRope, gatherLogprob };
 
 /** A frozen linear layer: W [out, in] (f32/q8/q4), optional bias [out], optional LoRA A [r, in], B [out, r]. */
 export interface Linear {

@@ -33,6 +33,7 @@ export function foldAdapter(rt: Runtime, weights: GpuWeights): FoldReport {
         // W: [out, in] += scale · B [out, r] · A [r, in]
         const W = { buffer: lin.weight.parts[0].data, shape: [lin.outF, lin.inF] };
         matmulTT(rt, term.B, term.A, W, lin.outF, term.r, lin.inF, { accumulate: true, alpha: term.scale });
+        lin.weight.revision = (lin.weight.revision ?? 0) + 1;
         rt.release(term.A);
         rt.release(term.B);
         report.folded++;

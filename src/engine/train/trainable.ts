@@ -116,6 +116,7 @@ export class TrainableModel {
     if (w.dtype !== 'f32' || w.parts.length !== 1 || w.stride !== w.cols) {
       throw new Error(`full-parameter training needs ${name} in f32, in one buffer, with in_features a multiple of 4 (got ${w.dtype}, ${w.parts.length} part(s), ${w.cols} inputs)`);
     }
+    w.trainedInPlace = true;
     return { buffer: w.parts[0].data, shape: [w.rows, w.cols] };
   }
 
