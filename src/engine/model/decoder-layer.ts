@@ -63,19 +63,7 @@ export function decoderLayer(pass: LayerPass, w: LayerWeights, x: Tensor): { out
   const h = add(rt, x, o);
   rt.release(o);
   const normed2 = rmsnorm(rt, h, w.postNorm, N, H, c.rmsNormEps);
-  const gateUp = pass.keep ? undefined : pass.stacked?.('gateUp', normed2);
-  let gate: Tensor | undefined;
-  let up: Tensor | undefined;
-  let act: Tensor;
-  if (gateUp) {
-    act = swigluFused(rt, gateUp, N, c.intermediateSize);
-    rt.release(gateUp);
-  } else {
-    gate = pass.linear('gate_proj', normed2);
-    up = pass.linear('up_proj', normed2);
-    act = swiglu(rt, gate, up, N, c.intermediateSize);
-    done(gate, up);
-  }
+  const { act, gate, up } = mlpActivation(pass, normed2);
   done(normed2);
   const down = pass.linear('down_proj', act);
   done(act);
@@ -83,6 +71,24 @@ export function decoderLayer(pass: LayerPass, w: LayerWeights, x: Tensor): { out
   rt.release(down);
   done(h);
   return pass.keep ? { out, activations: { x, normed1, q, k, v, attn, h, normed2, gate: gate!, up: up!, act } } : { out };
+}
+
+/** silu(gate)·up: from the stacked gate | up product when the pass has one, else one product per module (kept with `keep`). */
+function mlpActivation(pass: LayerPass, normed2: Tensor): { act: Tensor; gate?: Tensor; up?: Tensor } {
+  const { rt, config: c, N } = pass;
+  const gateUp = pass.keep ? undefined : pass.stacked?.('gateUp', normed2);
+  if (gateUp) {
+    const act = swigluFused(rt, gateUp, N, c.intermediateSize);
+    rt.release(gateUp);
+    return { act };
+  }
+  const gate = pass.linear('gate_proj', normed2);
+  const up = pass.linear('up_proj', normed2);
+  const act = swiglu(rt, gate, up, N, c.intermediateSize);
+  if (pass.keep) return { act, gate, up };
+  rt.release(gate);
+  rt.release(up);
+  return { act };
 }
 
 /** q, k, v after RoPE: from the stacked projection when the pass has one, else one product per module. */
