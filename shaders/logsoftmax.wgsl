@@ -15,12 +15,12 @@ const WG = 256u;
 var<workgroup> wmax: array<f32, WG>;
 var<workgroup> wsum: array<f32, WG>;
 
-// The log-sum-exp of row `row`, identical in every thread of the workgroup.
-fn rowLse(row: u32, lid: u32) -> f32 {
+// The online (max, sum of exp(z - max)) over entries first, first + step, ... of row `row`.
+fn maxSum(row: u32, first: u32, step: u32) -> vec2f {
   let base = row * p.V;
   var m = -3.4e38;
   var s = 0.0;
-  for (var v = lid; v < p.V; v += WG) {
+  for (var v = first; v < p.V; v += step) {
     let z = logits[base + v];
     if (z > m) {
       s = s * exp(m - z) + 1.0;
@@ -29,8 +29,14 @@ fn rowLse(row: u32, lid: u32) -> f32 {
       s += exp(z - m);
     }
   }
-  wmax[lid] = m;
-  wsum[lid] = s;
+  return vec2f(m, s);
+}
+
+// The log-sum-exp of row `row`, identical in every thread of the workgroup.
+fn rowLse(row: u32, lid: u32) -> f32 {
+  let ms = maxSum(row, lid, WG);
+  wmax[lid] = ms.x;
+  wsum[lid] = ms.y;
   workgroupBarrier();
   for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
     if (lid < stride) {
@@ -49,19 +55,8 @@ fn rowLse(row: u32, lid: u32) -> f32 {
 
 // The log-sum-exp of row `row` in one thread.
 fn rowLseAlone(row: u32) -> f32 {
-  let base = row * p.V;
-  var m = -3.4e38;
-  var s = 0.0;
-  for (var v = 0u; v < p.V; v++) {
-    let z = logits[base + v];
-    if (z > m) {
-      s = s * exp(m - z) + 1.0;
-      m = z;
-    } else {
-      s += exp(z - m);
-    }
-  }
-  return m + log(s);
+  let ms = maxSum(row, 0u, 1u);
+  return ms.x + log(ms.y);
 }
 
 fn threadRow(gid: vec3u, nwg: vec3u) -> u32 {
