@@ -3,9 +3,15 @@
 /** The disk or the browser's storage quota is full. Nothing saved before is damaged; the failed put left no trace. */
 export class StoreQuotaError extends Error {
   constructor(readonly key: string, cause: unknown) {
-    super(`storage is full: could not save "${key}" (${cause instanceof Error ? cause.message : String(cause)}); everything saved before is intact — free some space (or delete old runs) and resume`);
+    super(`storage is full: could not save "${key}" (${describeError(cause)}); everything saved before is intact — free some space (or delete old runs) and resume`);
     this.name = 'StoreQuotaError';
   }
+}
+
+/** An error's name and message ("QuotaExceededError: …"; the name alone when the browser gives no message). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.message ? `${error.name}: ${error.message}` : error.name;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;

@@ -8,6 +8,7 @@ import { INDEX_FILE, parseIndex, SINGLE_FILE } from '../engine/files/checkpoint.
 import { ModelFileError } from '../engine/files/errors.ts';
 import type { ModelSource } from '../engine/files/source.ts';
 import { fileSegments, joinName } from '../engine/files/source-paths.ts';
+import { describeError } from './errors.ts';
 import { abortFailed } from './idb-store.ts';
 import { checkFolderName, LOCAL_PREFIX } from './local-model-path.ts';
 
@@ -37,17 +38,12 @@ interface LocalModelsDb extends DBSchema {
 /** The folder could not be saved because the browser's storage quota is full; nothing of it was kept. */
 export class LocalModelQuotaError extends Error {
   constructor(readonly folder: string, bytes: number, cause: unknown) {
-    super(`storage is full: could not save the model folder "${folder}" (${(bytes / 1024 / 1024).toFixed(1)} MiB) in this browser (${describe(cause)}); nothing of it was kept and the folders and runs saved before are intact — free some space (delete saved folders or old runs) and try again`);
+    super(`storage is full: could not save the model folder "${folder}" (${(bytes / 1024 / 1024).toFixed(1)} MiB) in this browser (${describeError(cause)}); nothing of it was kept and the folders and runs saved before are intact — free some space (delete saved folders or old runs) and try again`);
     this.name = 'LocalModelQuotaError';
   }
 }
 
 /** "QuotaExceededError: …", or just the name when the browser gives no message */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.message ? `${error.name}: ${error.message}` : error.name;
-}
-
 /**
  * What a model folder lacks to be loaded: config.json, tokenizer.json and the weights (model.safetensors, or the
  * shard index with every shard it names). Empty when nothing is missing. Reads only the small index file.

@@ -4,13 +4,11 @@
 // folder picked from disk (local:tiny-random), so the loop worker reads it from IndexedDB, at the start and again on
 // resuming: the server never sends it.
 // Screenshot: test-results/run/device-lost.png.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { mkdir, rm } from 'node:fs/promises';
+import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildApp, PROJECT_ROOT } from './build-app.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { PROJECT_ROOT } from './build-app.ts';
+import { serveLab } from './served-lab.ts';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'run');
 const RUN_TIMEOUT = 900_000;
@@ -38,26 +36,7 @@ const SMALL = new URLSearchParams({
   'eval.maxNewTokens': '16',
 }).toString();
 
-let dist = '';
-let server: StaticServer;
-let browser: ChromiumSession;
-
-beforeAll(async () => {
-  dist = await buildApp();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  await mkdir(SHOTS, { recursive: true });
-}, 300_000); // builds the app: slow while other tests keep both cores busy
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.slice(-80).join('\n')}`));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
+const lab = serveLab({ shots: SHOTS });
 
 /** Saved stage keys of the open run (the runs table's "stages saved"). */
 async function savedStages(page: Page): Promise<number> {
@@ -71,9 +50,9 @@ function loseDevice(page: Page): Promise<boolean> {
 
 describe('a lost GPU device during a run', () => {
   test('shows the lost-device screen, keeps the saved stages, and resumes from them', async () => {
-    const page = await browser.context.newPage();
+    const page = await lab.browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${server.origin}/?${SMALL}`);
+    await page.goto(`${lab.server.origin}/?${SMALL}`);
     await expect.poll(() => page.locator('run-controls').count(), { timeout: 30_000 }).toBe(1);
     await page.getByLabel('Choose a model folder on this computer').setInputFiles(FOLDER);
     await expect.poll(() => page.locator('model-picker p[role="status"]').first().textContent(), { timeout: 60_000 }).toMatch(/Saved in this browser as local:tiny-random\./);
@@ -113,7 +92,7 @@ describe('a lost GPU device during a run', () => {
     }, { timeout: RUN_TIMEOUT, interval: 500 }).toBeGreaterThan(atLoss);
     expect(new URL(page.url()).searchParams.get('run')).toBe(runId);
     console.log(`after resuming: ${await savedStages(page)} keys saved`);
-    expect([...server.downloads.keys()].filter((p) => p.startsWith('/models/tiny-random/'))).toEqual([]);
+    expect([...lab.server.downloads.keys()].filter((p) => p.startsWith('/models/tiny-random/'))).toEqual([]);
     await page.getByRole('button', { name: 'Stop', exact: true }).click().catch(() => {});
     await page.close();
   }, RUN_TIMEOUT + 120_000);

@@ -1,47 +1,32 @@
 // The lab page around the loop, in Chromium: the no-WebGPU page, the set-up form kept in the URL (and what a bad
 // link gets), a bad upload's line-by-line report, a model too big for the device said before any download, the
 // keyboard path to the first experiment, the time to first paint, and a screenshot of the whole page.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { describe, expect, test } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildApp, PROJECT_ROOT } from './build-app.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { PROJECT_ROOT } from './build-app.ts';
+import { launchChromium } from './chromium.ts';
+import { serveLab } from './served-lab.ts';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'lab');
 
-let dist = '';
-let server: StaticServer;
-let browser: ChromiumSession;
-
-beforeAll(async () => {
-  dist = await buildApp();
+const lab = serveLab({
+  shots: SHOTS,
   // a model folder whose config.json describes a model far beyond any device's buffer limits (no weights file at all)
-  await mkdir(join(dist, 'models', 'huge'), { recursive: true });
-  await writeFile(join(dist, 'models', 'huge', 'config.json'), JSON.stringify({
-    architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 8192, intermediate_size: 28672, num_hidden_layers: 80,
-    num_attention_heads: 64, num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 8192, rms_norm_eps: 1e-5,
-  }));
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.join('\n')}`));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  async prepare(dist) {
+    await mkdir(join(dist, 'models', 'huge'), { recursive: true });
+    await writeFile(join(dist, 'models', 'huge', 'config.json'), JSON.stringify({
+      architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 8192, intermediate_size: 28672, num_hidden_layers: 80,
+      num_attention_heads: 64, num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 8192, rms_norm_eps: 1e-5,
+    }));
+  },
 });
 
 async function openLab(query = ''): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await lab.browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`${server.origin}/${query}`);
+  await page.goto(`${lab.server.origin}/${query}`);
   await expect.poll(() => page.locator('setup-form fieldset').count(), { timeout: 30_000 }).toBeGreaterThan(0);
   return page;
 }
@@ -51,7 +36,7 @@ describe('the lab page', () => {
     const plain = await launchChromium({ webgpu: false });
     try {
       const page = await plain.context.newPage();
-      await page.goto(`${server.origin}/`);
+      await page.goto(`${lab.server.origin}/`);
       const notice = page.locator('no-webgpu');
       await expect.poll(() => notice.count(), { timeout: 30_000 }).toBe(1);
       const text = (await notice.textContent()) ?? '';
@@ -128,8 +113,8 @@ describe('the lab page', () => {
     console.log(text);
     expect(text).toMatch(/Too big for this device: its largest weight matrix needs \d+ MiB in one GPU buffer, and this device allows at most \d+ MiB/);
     expect(text).toMatch(/\d+\.\d B parameters/);
-    expect(server.downloads.get('/models/huge/config.json')).toBeGreaterThan(0);
-    expect(server.downloads.get('/models/huge/model.safetensors')).toBeUndefined();
+    expect(lab.server.downloads.get('/models/huge/config.json')).toBeGreaterThan(0);
+    expect(lab.server.downloads.get('/models/huge/model.safetensors')).toBeUndefined();
     expect(new URL(page.url()).searchParams.get('model.path')).toBeNull();
     await page.close();
   });

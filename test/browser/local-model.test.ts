@@ -3,49 +3,29 @@
 // IndexedDB as local:tiny-random and named in the experiment's URL; loose files without a tokenizer are refused,
 // naming it; then the playground's policy worker loads local:tiny-random from IndexedDB (the server never sends its
 // files) and generates. Screenshot: test-results/lab/local-folder.png.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { describe, expect, test } from 'vitest';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildApp, PROJECT_ROOT } from './build-app.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { PROJECT_ROOT } from './build-app.ts';
+import { serveLab } from './served-lab.ts';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'lab');
 const FOLDER = join(PROJECT_ROOT, 'public', 'models', 'tiny-random');
 const TIMEOUT = 60_000;
 
-let dist = '';
-let server: StaticServer;
-let browser: ChromiumSession;
-
-beforeAll(async () => {
-  dist = await buildApp();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  await mkdir(SHOTS, { recursive: true });
-}, 300_000); // builds the app: slow while other tests keep both cores busy
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.slice(-60).join('\n')}`));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
+const lab = serveLab({ shots: SHOTS });
 
 async function openLab(query = ''): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await lab.browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`${server.origin}/${query}`);
+  await page.goto(`${lab.server.origin}/${query}`);
   await expect.poll(() => page.locator('model-picker').count(), { timeout: 30_000 }).toBe(1);
   return page;
 }
 
 /** GET requests the server saw for tiny-random's files. */
-const servedTinyRandom = () => [...server.downloads.keys()].filter((p) => p.startsWith('/models/tiny-random/'));
+const servedTinyRandom = () => [...lab.server.downloads.keys()].filter((p) => p.startsWith('/models/tiny-random/'));
 
 describe('a model folder on this computer', () => {
   test('picked with the folder input: size checked, saved in IndexedDB, named local:tiny-random; loose files without a tokenizer refused', async () => {

@@ -2,41 +2,24 @@
 // generates text, reproduces it with the same seed and from a link, keeps the model files in the Cache API
 // across a reload, and shows a clear error for a model folder that does not exist, after which the
 // worker still loads and runs the bundled model.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildApp } from './build-app.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { serveLab } from './served-lab.ts';
 
 const WEIGHTS_PATH = '/models/tiny-math/model.safetensors';
 // a skill tiny-math is weak at (its card: means), so two seeds' samples differ; on its strong skills they agree
 const PROMPT = 'Find the average of these numbers: 32, 25, 36.\n';
 const LOAD_TIMEOUT = 60_000;
 
-let dist = '';
-let server: StaticServer;
-let browser: ChromiumSession;
 let page: Page;
+const lab = serveLab();
 
 beforeAll(async () => {
-  dist = await buildApp();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  await page.goto(`${server.origin}/`);
+  page = await lab.browser.context.newPage();
+  await page.goto(`${lab.server.origin}/`);
   await page.locator('details.playground > summary').click();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.join('\n')}`));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
 });
 
 /** Waits until the model loader says "ready" (or fails with the loader's error text). */
@@ -86,7 +69,7 @@ describe('the lab page in Chromium', () => {
     expect(await page.locator('model-loader progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
     await expect.poll(() => page.locator('model-loader .detail').textContent()).toContain('100%');
     await expect.poll(() => page.getByText(/trained on the lab's curriculum/).count()).toBeGreaterThan(0);
-    expect(server.downloads.get(WEIGHTS_PATH)).toBe(1);
+    expect(lab.server.downloads.get(WEIGHTS_PATH)).toBe(1);
   });
 
   test('generates text for a typed prompt; the same seed gives the same text, another seed other text', async () => {
@@ -118,13 +101,13 @@ describe('the lab page in Chromium', () => {
     expect(await page.getByLabel('Prompt').inputValue()).toBe(PROMPT);
     expect(await page.getByLabel('Seed', { exact: true }).inputValue()).toBe('7');
     expect(await generate(page)).toEqual(expected);
-    expect(server.downloads.get(WEIGHTS_PATH)).toBe(1);
-    expect(server.downloads.get('/models/tiny-math/config.json')).toBe(1);
+    expect(lab.server.downloads.get(WEIGHTS_PATH)).toBe(1);
+    expect(lab.server.downloads.get('/models/tiny-math/config.json')).toBe(1);
   });
 
   test('a missing model folder shows an error naming the file; the worker then loads the bundled model', async () => {
-    const broken = await browser.context.newPage();
-    await broken.goto(`${server.origin}/?model=/models/missing/`);
+    const broken = await lab.browser.context.newPage();
+    await broken.goto(`${lab.server.origin}/?model=/models/missing/`);
     const alert = broken.locator('model-loader [role="alert"]');
     await expect.poll(() => alert.count(), { timeout: LOAD_TIMEOUT }).toBe(1);
     const message = (await alert.textContent()) ?? '';
@@ -143,8 +126,8 @@ describe('the lab page in Chromium', () => {
   });
 
   test('a malformed link shows what it ignored and why the model URL is wrong, without breaking the page', async () => {
-    const bad = await browser.context.newPage();
-    await bad.goto(`${server.origin}/?model=${encodeURIComponent('http://[bad')}&n=many&dtype=f64`);
+    const bad = await lab.browser.context.newPage();
+    await bad.goto(`${lab.server.origin}/?model=${encodeURIComponent('http://[bad')}&n=many&dtype=f64`);
     const alert = bad.locator('model-loader [role="alert"]');
     await expect.poll(() => alert.count(), { timeout: LOAD_TIMEOUT }).toBe(1);
     expect(await alert.textContent()).toContain('"http://[bad/" is not a valid URL for a model folder');
@@ -158,7 +141,7 @@ describe('the lab page in Chromium', () => {
   });
 
   test('the browser bundle leaves out the Node-only GPU code (gpu-node.ts, Dawn)', async () => {
-    const assets = join(dist, 'assets');
+    const assets = join(lab.dist, 'assets');
     const scripts = (await readdir(assets)).filter((f) => f.endsWith('.js'));
     expect(scripts.some((f) => f.startsWith('policy.worker'))).toBe(true);
     for (const file of scripts) {

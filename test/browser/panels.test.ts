@@ -1,39 +1,21 @@
 // Every stage panel in Chromium with seeded sample data: each one draws its charts (Chart.js, loaded on demand) and
 // typesets its math (KaTeX, on demand), is keyboard operable, and leaves a screenshot in test-results/panels/.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { mkdir, rm } from 'node:fs/promises';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildApp, PROJECT_ROOT } from './build-app.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { PROJECT_ROOT } from './build-app.ts';
+import { serveLab } from './served-lab.ts';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'panels');
 const PANELS = ['knowledge-map-panel', 'probe-panel', 'sampling-panel', 'pairs-panel', 'training-panel', 'evaluation-panel', 'compare-panel'];
 
-let dist = '';
-let server: StaticServer;
-let browser: ChromiumSession;
 let page: Page;
+const lab = serveLab({ pages: ['test/browser/gallery/index.html'], shots: SHOTS });
 
 beforeAll(async () => {
-  dist = await buildApp(['test/browser/gallery/index.html']);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-  page = await browser.context.newPage();
+  page = await lab.browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`${server.origin}/test/browser/gallery/`);
-  await mkdir(SHOTS, { recursive: true });
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.log(`browser console:\n${browser?.log.join('\n')}`));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  await page.goto(`${lab.server.origin}/test/browser/gallery/`);
 });
 
 describe('the stage panels with sample data', () => {
