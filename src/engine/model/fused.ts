@@ -15,7 +15,7 @@ export const STACKED_MAX_BYTES = 32 * 1024 * 1024;
 
 export type StackName = 'qkv' | 'gateUp';
 
-export const STACKS: Record<StackName, readonly LinearModule[]> = {
+const STACKS: Record<StackName, readonly LinearModule[]> = {
   qkv: ['q_proj', 'k_proj', 'v_proj'],
   gateUp: ['gate_proj', 'up_proj'],
 };
