@@ -22,6 +22,7 @@ import { buildApp } from '../test/browser/build-app.ts';
 import { launchChromium } from '../test/browser/chromium.ts';
 import { serveStatic } from '../test/browser/static-server.ts';
 import type { BenchContext, BenchRow } from './types.ts';
+import { wantedEnvironments } from './environments.ts';
 
 export const NODE_GROUP = 'sai-dpo iteration (Node, lavapipe)';
 export const CHROMIUM_GROUP = 'sai-dpo iteration (Chromium, SwiftShader)';
@@ -152,17 +153,9 @@ async function runInChromium(config: ExperimentConfig, log: (line: string) => vo
   }
 }
 
-/** Which environments --only asks for (both when it names neither). */
-function wanted(only: string | undefined): { node: boolean; chromium: boolean } {
-  const o = only?.toLowerCase() ?? '';
-  const node = NODE_GROUP.toLowerCase().includes(o);
-  const chromium = CHROMIUM_GROUP.toLowerCase().includes(o);
-  return node || chromium ? { node, chromium } : { node: true, chromium: true };
-}
-
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const config = quickDemoConfig();
-  const want = wanted(ctx.only ?? undefined);
+  const want = wantedEnvironments(ctx.only, NODE_GROUP, CHROMIUM_GROUP);
   const rows: BenchRow[] = [];
   if (want.node) rows.push(...rowsFor(NODE_GROUP, await runInNode(config, (line) => console.error(line)), config));
   if (want.chromium) {

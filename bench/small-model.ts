@@ -9,6 +9,7 @@ import { Runtime } from '../src/engine/runtime.ts';
 import { openBenchPage } from './chromium.ts';
 import { measureSmallModel, smallModelRows, type SmallModelRequest } from './small-model-core.ts';
 import type { BenchContext, BenchRow } from './types.ts';
+import { wantedEnvironments } from './environments.ts';
 
 export const NODE_GROUP = 'tiny-math scale (Node, lavapipe)';
 export const CHROMIUM_GROUP = 'tiny-math scale (Chromium, SwiftShader)';
@@ -28,17 +29,9 @@ function processCpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** Which environments --only asks for (both when it names neither). */
-function wanted(only: string | undefined): { node: boolean; chromium: boolean } {
-  const o = only?.toLowerCase() ?? '';
-  const node = NODE_GROUP.toLowerCase().includes(o);
-  const chromium = CHROMIUM_GROUP.toLowerCase().includes(o);
-  return node || chromium ? { node, chromium } : { node: true, chromium: true };
-}
-
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const request = smallModelRequest(ctx.quick);
-  const want = wanted(ctx.only ?? undefined);
+  const want = wantedEnvironments(ctx.only, NODE_GROUP, CHROMIUM_GROUP);
   const rows: BenchRow[] = [];
   if (want.node) {
     const gpu = await acquireGpu();
