@@ -68,10 +68,10 @@ function pairShape(pairs: DpoPair[]) {
 
 /** Reference log-probs (adapter off), computed in passes of at most `microBatch` pairs. */
 export async function referenceLogps(model: TrainableModel, pairs: DpoPair[], microBatch: number): Promise<ReferenceLogps[]> {
-  const out: ReferenceLogps[] = [];
-  for (const micro of microBatches(model, pairs, microBatch, pairShape)) {
-    const sums = await sequenceLogps(model, micro, false);
-    for (let j = 0; j < sums.length; j += 2) out.push({ chosen: sums[j], rejected: sums[j + 1] });
+  const out = new Array<ReferenceLogps>(pairs.length);
+  for (const { items, positions } of microBatches(model, pairs, microBatch, pairShape)) {
+    const sums = await sequenceLogps(model, items, false);
+    positions.forEach((at, j) => (out[at] = { chosen: sums[2 * j], rejected: sums[2 * j + 1] }));
   }
   return out;
 }
@@ -91,8 +91,7 @@ export async function accumulateDpoGradients(
   const rt = model.rt;
   const summed: Record<string, number> = {};
   const totals = { pairs: pairs.length, chosenTokens: pairs.reduce((s, p) => s + p.chosen.length, 0) };
-  let i = 0;
-  for (const micro of microBatches(model, pairs, options.microBatch, pairShape)) {
+  for (const { items: micro, positions } of microBatches(model, pairs, options.microBatch, pairShape)) {
     const { batch, owner } = pairBatch(micro);
     const { logp, tape } = model.forward(batch, { lora: true, keepTape: true });
     const sums = sumByOwner(await rt.readTensor(logp), owner, batch.B);
@@ -100,8 +99,8 @@ export async function accumulateDpoGradients(
     const logps: DpoPairLogps[] = micro.map((p, j) => ({
       policyChosen: sums[2 * j],
       policyRejected: sums[2 * j + 1],
-      referenceChosen: reference[i + j].chosen,
-      referenceRejected: reference[i + j].rejected,
+      referenceChosen: reference[positions[j]].chosen,
+      referenceRejected: reference[positions[j]].rejected,
       chosenTokens: p.chosen.length,
     }));
     let result;
@@ -116,7 +115,6 @@ export async function accumulateDpoGradients(
     model.backward(tape, gTensor);
     rt.release(gTensor);
     for (const [k, v] of Object.entries(result.metrics)) summed[k] = (summed[k] ?? 0) + v;
-    i += micro.length;
   }
   return { metrics: summed };
 }

@@ -19,7 +19,7 @@ export async function accumulateSftGradients(model: TrainableModel, examples: Sf
     T: paddedLength(Math.max(...group.map((e) => e.prompt.length + e.response.length - 1))),
     M: group.reduce((s, e) => s + e.response.length, 0),
   });
-  for (const micro of microBatches(model, examples, microBatch, shape)) {
+  for (const { items: micro } of microBatches(model, examples, microBatch, shape)) {
     const { batch } = sequenceBatch(micro.map((e) => ({ prompt: e.prompt, answer: e.response })));
     const { logp, tape } = model.forward(batch, { keepTape: true });
     const values = await rt.readTensor(logp);

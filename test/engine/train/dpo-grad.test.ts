@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SafetensorsFile } from '../../../src/engine/files/safetensors.ts';
 import { accumulateDpoGradients, referenceLogps } from '../../../src/engine/train/dpo.ts';
+import { microBatches } from '../../../src/engine/train/micro-batches.ts';
+import { paddedLength } from '../../../src/engine/train/padding.ts';
 import type { DpoPair } from '../../../src/engine/train/examples.ts';
 import { testRuntime } from '../../helpers/gpu.ts';
 import { loadTrainable } from './helpers.ts';
@@ -74,5 +76,30 @@ describe('DPO with RPO: gradient accumulation gives the whole batch\'s loss and 
       const worst = Math.max(...split.grads.map((g, i) => relativeNormError(g, whole.grads[i])));
       expect(worst, `micro-batch ${microBatch}`).toBeLessThan(1e-5);
     }
+  });
+
+  it('passes grouped by length (pairs reordered) give each pair its own reference and the same loss and gradients', async () => {
+    const rt = await testRuntime();
+    const model = await loadTrainable(rt, dir, 'lora', { adapterDir: 'adapter' });
+    // pairs 1 and 3 made 5x longer, so the passes (longest first) are not in batch order
+    const mixed = pairs.map((p, i) => (i % 2 === 1 ? { ...p, chosen: [...p.chosen, ...p.chosen, ...p.chosen, ...p.chosen, ...p.chosen], rejected: [...p.rejected, ...p.rejected, ...p.rejected, ...p.rejected, ...p.rejected] } : p));
+    const shape = (g: DpoPair[]) => ({ B: 2 * g.length, T: paddedLength(Math.max(...g.flatMap((p) => [p.prompt.length + p.chosen.length, p.prompt.length + p.rejected.length]))), M: 1 });
+    const passes = microBatches(model, mixed, 5, shape);
+    expect(passes[0].positions.slice(0, 2)).toEqual([1, 3]);
+    const oneByOne = await referenceLogps(model, mixed, 1);
+    const grouped = await referenceLogps(model, mixed, 5);
+    grouped.forEach((r, i) => {
+      expect(r.chosen, `pair ${i}`).toBeCloseTo(oneByOne[i].chosen, 4);
+      expect(r.rejected, `pair ${i}`).toBeCloseTo(oneByOne[i].rejected, 4);
+    });
+    const run = async (microBatch: number) => {
+      model.zeroGrads();
+      const { metrics } = await accumulateDpoGradients(model, mixed, oneByOne, { beta: 0.1, microBatch });
+      return { metrics, grads: await Promise.all(model.parameters.map((p) => rt.readTensor(p.grad))) };
+    };
+    const single = await run(1);
+    const whole = await run(5);
+    for (const k of Object.keys(single.metrics)) expect(whole.metrics[k], k).toBeCloseTo(single.metrics[k], 6);
+    expect(Math.max(...whole.grads.map((g, i) => relativeNormError(g, single.grads[i])))).toBeLessThan(1e-5);
   });
 });
