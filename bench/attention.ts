@@ -1,5 +1,5 @@
 // Causal GQA attention backward (dq, dk, dv from q, k, v, dout) at the lab's training shapes: milliseconds per
-// call of the kernel attentionBackward picks on this adapter, against the other kernel as the baseline, and the
+// call of the kernel attentionBackward picks on this adapter, against another kernel as the baseline, and the
 // FLOP/s that gives. Each figure: the median of `reps` runs after two warm-up runs; a run records one backward,
 // submits it and waits for the queue to finish.
 import { acquireGpu } from '../src/engine/gpu.ts';
@@ -76,10 +76,10 @@ export async function measureAttentionBackward(rt: Runtime, shape: AttentionDims
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const rt = new Runtime(await acquireGpu());
   const reps = ctx.quick ? 2 : 5;
-  const chosen = attentionBackwardKernelFor(rt);
-  const other: AttentionBackwardKernel = chosen === 'thread-per-row' ? 'workgroup-per-row' : 'thread-per-row';
   const rows: BenchRow[] = [];
   for (const s of SHAPES) {
+    const chosen = attentionBackwardKernelFor(rt, s.d);
+    const other: AttentionBackwardKernel = chosen === 'thread-per-row' ? 'workgroup-per-row' : 'thread-per-row';
     const ms = await measureAttentionBackward(rt, s, reps, runnerOf(chosen));
     const otherMs = await measureAttentionBackward(rt, s, reps, runnerOf(other));
     const name = `backward B=${s.B} T=${s.Tq} heads ${s.nH}/${s.nKv} d=${s.d}`;

@@ -1,5 +1,9 @@
-// Causal grouped-query attention, one thread per query row (b, t, h): the forward kernel for software adapters
-// (lavapipe, SwiftShader), which run workgroup barriers as expensive switches and have few cores to fill.
+// Causal grouped-query attention without barriers, for software adapters (lavapipe, SwiftShader), which run
+// workgroup barriers as expensive switches and have few cores to fill:
+//   attend_rows:       a thread per query row (b, t, h);
+//   attend_row_blocks: a thread per QPT query rows of one head (b, t .. t + QPT − 1, h). lavapipe loads storage
+//                      lane by lane, so there the thread's queries sharing each key and value row it reads (QPT
+//                      times fewer loads per score) pays; rows past Tq repeat the last one and are never written.
 // Same layout and results (up to f32 rounding) as `attend` in attention.wgsl:
 //   q:      [B, Tq, nH · d]   start: u32 [B]: query (b, t) sits at position start[b] + t and sees keys 0 ..= it
 //   kCache: [B, S, nKv · d]   vCache the same
@@ -19,8 +23,10 @@ struct Params { B: u32, Tq: u32, S: u32, nH: u32, nKv: u32, d: u32, scale: f32 }
 
 const WG = 64u;
 // the head dim / 4, the row arrays' size: the wrapper writes the model's value in place of 64 (one pipeline per
-// head dim), and for small head dims bounds the loops `let d4 = p.d / 4u` by it (withHeadDim in attention.ts)
+// head dim), for small head dims bounds the loops `let d4 = p.d / 4u` by it, and sets the rows per thread of the
+// block kernel (withHeadDim and rowsPerThread in attention.ts)
 const D4 = 64u;
+const QPT = 1u;
 
 @compute @workgroup_size(WG)
 fn attend_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -60,4 +66,64 @@ fn attend_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   }
   for (var i = 0u; i < d4; i++) { out[qBase + i] = acc[i] / l; }
   lse[idx] = m + log(l);
+}
+
+@compute @workgroup_size(WG)
+fn attend_row_blocks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let blocks = (p.Tq + QPT - 1u) / QPT;
+  let idx = gid.x + gid.y * nwg.x * WG;
+  if (idx >= p.B * blocks * p.nH) { return; }
+  let h = idx % p.nH;
+  let t0 = ((idx / p.nH) % blocks) * QPT;
+  let b = idx / (p.nH * blocks);
+  let kvh = h / (p.nH / p.nKv);
+  let d4 = p.d / 4u;
+  let kvStride4 = p.nKv * d4;
+  let kvBase = b * p.S * kvStride4 + kvh * d4;
+  var qs: array<array<vec4f, D4>, QPT>;
+  var acc: array<array<vec4f, D4>, QPT>;
+  var m: array<f32, QPT>;
+  var l: array<f32, QPT>;
+  var keys: array<u32, QPT>; // keys seen by each query; rows past Tq repeat the last one (never written)
+  for (var r = 0u; r < QPT; r++) {
+    let t = min(t0 + r, p.Tq - 1u);
+    let qBase = ((b * p.Tq + t) * p.nH + h) * d4;
+    for (var i = 0u; i < d4; i++) {
+      qs[r][i] = q[qBase + i] * p.scale;
+      acc[r][i] = vec4f(0.0);
+    }
+    m[r] = -3.0e38;
+    l[r] = 0.0;
+    keys[r] = min(start[b] + t + 1u, p.S);
+  }
+  for (var j = 0u; j < keys[QPT - 1u]; j++) {
+    let row = kvBase + j * kvStride4;
+    var kr: array<vec4f, D4>;
+    for (var i = 0u; i < d4; i++) { kr[i] = kCache[row + i]; }
+    var pj: array<f32, QPT>;
+    for (var r = 0u; r < QPT; r++) {
+      var s4 = vec4f(0.0);
+      for (var i = 0u; i < d4; i++) { s4 += qs[r][i] * kr[i]; }
+      let seen = j < keys[r];
+      let s = select(-3.0e38, s4.x + s4.y + s4.z + s4.w, seen);
+      if (s > m[r]) {
+        let corr = exp(m[r] - s);
+        l[r] *= corr;
+        for (var i = 0u; i < d4; i++) { acc[r][i] *= corr; }
+        m[r] = s;
+      }
+      pj[r] = select(0.0, exp(s - m[r]), seen);
+      l[r] += pj[r];
+    }
+    for (var i = 0u; i < d4; i++) {
+      let vv = vCache[row + i];
+      for (var r = 0u; r < QPT; r++) { acc[r][i] += pj[r] * vv; }
+    }
+  }
+  for (var r = 0u; r < QPT; r++) {
+    if (t0 + r >= p.Tq) { break; }
+    let row = (b * p.Tq + t0 + r) * p.nH + h;
+    for (var i = 0u; i < d4; i++) { out[row * d4 + i] = acc[r][i] / l[r]; }
+    lse[row] = m[r] + log(l[r]);
+  }
 }

@@ -36,12 +36,24 @@ function params(dims: AttentionDims): ArrayBuffer {
  * - 'thread-per-row': one thread per query row reading vec4s, no barriers (software adapters with several queries
  *   per sequence: prefill and training; measured on lavapipe at tiny-math's training shapes, 16 × 127 tokens,
  *   4 heads of 32: about 450 ms → see the bench's per-step figures). Needs d % 4 = 0.
+ * - 'thread-per-row-block': the same with a thread per rowsPerThread('forward') queries of one head, sharing
+ *   each key and value row read (lavapipe, d ≤ UNROLL_MAX_HEAD_DIM; on SwiftShader it was no faster).
  */
-export type AttentionKernel = 'workgroup-per-row' | 'thread-per-row';
+export type AttentionKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block';
 
 /** The kernel attention() uses for these dims on this runtime's adapter. */
 export function attentionKernelFor(rt: Runtime, dims: AttentionDims): AttentionKernel {
-  return rt.gpu.info.isSoftware && dims.Tq > 1 && dims.d % 4 === 0 ? 'thread-per-row' : 'workgroup-per-row';
+  if (!rt.gpu.info.isSoftware || dims.Tq === 1 || dims.d % 4 !== 0) return 'workgroup-per-row';
+  return rowBlocksPay(rt, dims.d) ? 'thread-per-row-block' : 'thread-per-row';
+}
+
+/**
+ * Whether the row-block kernels are the faster ones here: on lavapipe, which loads storage lane by lane, with the
+ * row loops unrolled. Measured at tiny-math's training attention (16 × 304 tokens, 4 heads of 32), lavapipe:
+ * forward 123 → 64 ms, backward 471 → 274 ms; SwiftShader (4 × 304): forward 220 → 250, backward 1040 → 1050.
+ */
+export function rowBlocksPay(rt: Runtime, d: number): boolean {
+  return /llvmpipe|lavapipe/i.test(rt.gpu.info.description) && d <= UNROLL_MAX_HEAD_DIM;
 }
 
 /**
@@ -61,7 +73,7 @@ export function attentionWith(
   out: { out?: Tensor; lse?: Tensor } = {},
 ): { out: Tensor; lse: Tensor } {
   checkDims('attention', dims);
-  if (kernel === 'thread-per-row' && dims.d % 4 !== 0) throw new Error(`attention: the thread-per-row kernel needs a head dim divisible by 4, got ${dims.d}`);
+  if (kernel !== 'workgroup-per-row' && dims.d % 4 !== 0) throw new Error(`attention: the ${kernel} kernel needs a head dim divisible by 4, got ${dims.d}`);
   const { B, Tq, S, nH, nKv, d } = dims;
   expectNumel('attention: q', q, B * Tq * nH * d);
   expectNumel('attention: kCache', kCache, B * S * nKv * d);
@@ -72,31 +84,46 @@ export function attentionWith(
   expectNoAlias('attention: out', o, q, kCache, vCache, start, lse);
   expectNoAlias('attention: lse', lse, q, kCache, vCache, start);
   const bindings = [q, kCache, vCache, { buffer: start, offset: 0, size: B * 4 }, o, lse];
-  if (kernel === 'thread-per-row') rt.dispatch(rt.pipeline(withHeadDim(rowsCode, dims.d), 'attend_rows'), bindings, grid1d(rt, B * Tq * nH, 64), params(dims));
-  else rt.dispatch(rt.pipeline(code, 'attend'), bindings, grid1d(rt, B * Tq * nH, 1), params(dims));
+  if (kernel === 'thread-per-row-block') {
+    const rows = rowsPerThread('forward');
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'attend_row_blocks'), bindings, grid1d(rt, B * Math.ceil(Tq / rows) * nH, 64), params(dims));
+  } else if (kernel === 'thread-per-row') {
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'attend_rows'), bindings, grid1d(rt, B * Tq * nH, 64), params(dims));
+  } else rt.dispatch(rt.pipeline(code, 'attend'), bindings, grid1d(rt, B * Tq * nH, 1), params(dims));
   return { out: o, lse };
 }
 
-const specialized = new Map<string, Map<number, string>>();
+const specialized = new Map<string, Map<string, string>>();
 /** Head dims up to which the row loops get a constant trip count (unrolled: about 2x faster on lavapipe at d = 32;
  * at d = 128 and more, unrolling makes the shader compile for minutes on lavapipe). */
 const UNROLL_MAX_HEAD_DIM = 64;
 
 /**
+ * Rows per thread in the row-block kernels (their `const QPT`). Measured on lavapipe at tiny-math's training
+ * attention (16 × 304 tokens, 4 heads of 32, ms for 1 / 2 / 4 / 8 rows): forward 145 / 86 / 58 / 78,
+ * backward 500 / 274 / 391 / 510 (more rows than that no longer stay in registers).
+ */
+export function rowsPerThread(pass: 'forward' | 'backward'): number {
+  return pass === 'forward' ? 4 : 2;
+}
+
+/**
  * A thread-per-row shader with its `const D4 = 64u` (head dim / 4, the size of its row arrays) set to d / 4
- * (d % 4 = 0, d ≤ 256), and for d ≤ UNROLL_MAX_HEAD_DIM its loops `let d4 = p.d / 4u;` bounded by that constant.
+ * (d % 4 = 0, d ≤ 256), its `const QPT = 1u` (rows per thread) to `rows`, and for d ≤ UNROLL_MAX_HEAD_DIM its
+ * loops `let d4 = p.d / 4u;` bounded by that constant.
  * The text is made once per shader and d, so the runtime's pipeline lookup keeps finding the same string.
  */
-export function withHeadDim(shader: string, d: number): string {
+export function withHeadDim(shader: string, d: number, rows: number): string {
   const marker = 'const D4 = 64u;';
   if (!shader.includes(marker)) throw new Error('withHeadDim: the shader has no head-dim constant');
-  let byDim = specialized.get(shader);
-  if (!byDim) specialized.set(shader, (byDim = new Map()));
-  let code = byDim.get(d);
+  let byShape = specialized.get(shader);
+  if (!byShape) specialized.set(shader, (byShape = new Map()));
+  const key = `${d} ${rows}`;
+  let code = byShape.get(key);
   if (code === undefined) {
-    code = shader.replace(marker, `const D4 = ${d / 4}u;`);
+    code = shader.replace(marker, `const D4 = ${d / 4}u;`).replace('const QPT = 1u;', `const QPT = ${rows}u;`);
     if (d <= UNROLL_MAX_HEAD_DIM) code = code.replaceAll('let d4 = p.d / 4u;', 'let d4 = D4;');
-    byDim.set(d, code);
+    byShape.set(key, code);
   }
   return code;
 }

@@ -2,7 +2,7 @@
 import code from '../../../shaders/attention_backward.wgsl?raw';
 import rowsCode from '../../../shaders/attention_backward_rows.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
-import { withHeadDim, type AttentionDims } from './attention.ts';
+import { rowBlocksPay, rowsPerThread, withHeadDim, type AttentionDims } from './attention.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
@@ -17,13 +17,16 @@ export type { AttentionDims };
  * How the work is spread (same results up to f32 rounding):
  * - 'workgroup-per-row': 64 threads per query row and per key row, reductions in workgroup memory (GPUs);
  * - 'thread-per-row': one thread per row, no barriers (software adapters, which run barriers as coroutine
- *   switches and have only a few cores to fill).
+ *   switches and have only a few cores to fill);
+ * - 'thread-per-row-block': a thread per rowsPerThread('backward') rows of one head sharing what they read
+ *   (lavapipe, see rowBlocksPay; needs d % 4 = 0).
  */
-export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row';
+export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block';
 
-/** The kernel attentionBackward uses on this runtime's adapter. */
-export function attentionBackwardKernelFor(rt: Runtime): AttentionBackwardKernel {
-  return rt.gpu.info.isSoftware ? 'thread-per-row' : 'workgroup-per-row';
+/** The kernel attentionBackward uses for this head dim on this runtime's adapter. */
+export function attentionBackwardKernelFor(rt: Runtime, d: number): AttentionBackwardKernel {
+  if (!rt.gpu.info.isSoftware) return 'workgroup-per-row';
+  return d % 4 === 0 && rowBlocksPay(rt, d) ? 'thread-per-row-block' : 'thread-per-row';
 }
 
 /**
@@ -36,7 +39,7 @@ export function attentionBackward(
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
   out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
-  return attentionBackwardWith(attentionBackwardKernelFor(rt), rt, q, k, v, dout, start, shape, out);
+  return attentionBackwardWith(attentionBackwardKernelFor(rt, shape.d), rt, q, k, v, dout, start, shape, out);
 }
 
 /** attentionBackward with a chosen kernel (tests run both on any adapter). */
@@ -67,10 +70,15 @@ export function attentionBackwardWith(
     const constants = { DIMS_PER_THREAD: Math.max(1, Math.ceil(d / WORKGROUP)) };
     rt.dispatch(rt.pipeline(code, 'dq_main', constants), dqBindings, grid1d(rt, B * Tq * nHeads, 1), params);
     rt.dispatch(rt.pipeline(code, 'dkv_main', constants), dkvBindings, grid1d(rt, B * S * nKv, 1), params);
+  } else if (kernel === 'thread-per-row-block') {
+    if (d % 4 !== 0) throw new Error(`attentionBackward: the thread-per-row-block kernel needs a head dim divisible by 4, got ${d}`);
+    const rows = rowsPerThread('backward');
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'dq_row_blocks'), dqBindings, grid1d(rt, B * Math.ceil(Tq / rows) * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'dkv_row_blocks'), dkvBindings, grid1d(rt, B * Math.ceil(S / rows) * nKv, WORKGROUP), params);
   } else if (d % 4 === 0) {
     // the same threads reading vec4s (attention_backward_rows.wgsl)
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d), 'dq_rows4'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d), 'dkv_rows4'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dq_rows4'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dkv_rows4'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);
   } else {
     rt.dispatch(rt.pipeline(code, 'dq_rows_main'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
     rt.dispatch(rt.pipeline(code, 'dkv_rows_main'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);

@@ -68,9 +68,11 @@ describe('attention_backward', () => {
     expect(Array.from(dk.subarray(kn + 4 * c.nKv * c.d, 2 * kn)).every((x) => x === 0)).toBe(true);
   });
 
-  it('picks the thread-per-row kernel on software adapters and the workgroup-per-row kernel on GPUs', async () => {
+  it('picks a thread-per-row kernel on software adapters (row blocks on lavapipe up to d = 64) and workgroup-per-row on GPUs', async () => {
     const rt = await testRuntime();
-    expect(attentionBackwardKernelFor(rt)).toBe(rt.gpu.info.isSoftware ? 'thread-per-row' : 'workgroup-per-row');
+    const lavapipe = /llvmpipe/.test(rt.gpu.info.description);
+    const software = (d: number) => (lavapipe && d <= 64 && d % 4 === 0 ? 'thread-per-row-block' : 'thread-per-row');
+    for (const d of [6, 32, 64, 128]) expect(attentionBackwardKernelFor(rt, d)).toBe(rt.gpu.info.isSoftware ? software(d) : 'workgroup-per-row');
   });
 
   const cases: [string, Case][] = [
@@ -80,12 +82,16 @@ describe('attention_backward', () => {
     // up to 300 visible keys and 300 query rows per key exceed the 256 keys or rows a workgroup handles
     // between barriers (and 256 is not a multiple of the group of 3); d = 80 gives some threads two head-dim elements
     ['long rows: 300 keys, 300 query rows per key, groups of 3, d = 80', { B: 2, Tq: 100, S: 300, nHeads: 6, nKv: 2, d: 80, start: [200, 100] }],
+    // thread-per-row-block takes 2 queries (dq) or 2 keys (dk, dv) per thread: partial blocks of both, keys
+    // some of a thread's queries do not see
+    ['row blocks: Tq = 7, S = 13, d = 32', { B: 2, Tq: 7, S: 13, nHeads: 4, nKv: 2, d: 32, start: [6, 2] }],
     ['the largest head dim, 256', { B: 1, Tq: 3, S: 4, nHeads: 2, nKv: 1, d: 256, start: [1] }],
     // thread-per-row reads vec4s when d % 4 = 0 (every case above) and single floats otherwise
     ['a head dim not a multiple of 4, d = 6', { B: 2, Tq: 3, S: 6, nHeads: 2, nKv: 1, d: 6, start: [3, 0] }],
   ];
-  for (const kernel of ['workgroup-per-row', 'thread-per-row'] as const) {
+  for (const kernel of ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block'] as const) {
     for (const [name, c] of cases) {
+      if (kernel === 'thread-per-row-block' && c.d % 4 !== 0) continue; // it reads vec4s
       it(`${kernel}: dq, dk, dv match the reference: ${name}`, async () => {
         const rt = await testRuntime();
         const { errors, dk, dv } = await compareWithReference(rt, c, 11, kernel);

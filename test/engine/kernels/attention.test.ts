@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attention, attentionWith, kvWrite, type AttentionDims, type AttentionKernel } from '../../../src/engine/kernels/attention.ts';
+import { attention, attentionKernelFor, attentionWith, kvWrite, type AttentionDims, type AttentionKernel } from '../../../src/engine/kernels/attention.ts';
 import { attentionRef } from '../../../src/engine/reference/ops.ts';
 import { maxAbsDiff, randomArray, testRuntime } from '../../helpers/gpu.ts';
 import { withoutGpuErrors } from './gpu-errors.ts';
@@ -12,13 +12,15 @@ const CASES: Case[] = [
   { name: 'chunked prefill, odd sizes', dims: { B: 2, Tq: 3, S: 11, nH: 2, nKv: 2, d: 10 }, start: [2, 0] },
   { name: 'long decode (several key chunks)', dims: { B: 2, Tq: 1, S: 200, nH: 4, nKv: 2, d: 64 }, start: [150, 63] },
   { name: 'prefill over chunks, d=128', dims: { B: 1, Tq: 70, S: 70, nH: 2, nKv: 1, d: 128 }, start: [0] },
+  // thread-per-row-block takes 4 queries per thread: 7 rows leave a partial block; the last queries of b = 1 see keys capped at S
+  { name: 'query blocks, partial and capped, d=32', dims: { B: 2, Tq: 7, S: 10, nH: 4, nKv: 2, d: 32 }, start: [3, 5] },
   { name: 'd=256', dims: { B: 1, Tq: 2, S: 5, nH: 2, nKv: 1, d: 256 }, start: [3] },
 ];
 
 describe('attention over a KV cache', () => {
-  const kernels: AttentionKernel[] = ['workgroup-per-row', 'thread-per-row'];
+  const kernels: AttentionKernel[] = ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block'];
   for (const kernel of kernels) for (const { name, dims, start } of CASES) {
-    if (kernel === 'thread-per-row' && dims.d % 4 !== 0) continue; // that kernel reads vec4s
+    if (kernel !== 'workgroup-per-row' && dims.d % 4 !== 0) continue; // those kernels read vec4s
     it(`${kernel}, ${name}: B=${dims.B} Tq=${dims.Tq} S=${dims.S} nH=${dims.nH} nKv=${dims.nKv} d=${dims.d}`, async () => {
       const rt = await testRuntime();
       const { B, Tq, S, nH, nKv, d } = dims;
@@ -66,6 +68,15 @@ describe('attention over a KV cache', () => {
       expect(lseErr).toBeLessThan(1e-5 * (1 + 2 * Math.sqrt(d)));
     });
   }
+
+  it('picks thread-per-row kernels on software adapters for prefill (row blocks on lavapipe up to d = 64), workgroup-per-row otherwise', async () => {
+    const rt = await testRuntime();
+    const lavapipe = /llvmpipe/.test(rt.gpu.info.description);
+    for (const [Tq, d] of [[1, 32], [16, 6], [16, 32], [16, 128]]) {
+      const software = Tq === 1 || d % 4 !== 0 ? 'workgroup-per-row' : lavapipe && d <= 64 ? 'thread-per-row-block' : 'thread-per-row';
+      expect(attentionKernelFor(rt, { B: 1, Tq, S: 16, nH: 2, nKv: 1, d })).toBe(rt.gpu.info.isSoftware ? software : 'workgroup-per-row');
+    }
+  });
 
   it('rejects inconsistent dims', async () => {
     const rt = await testRuntime();
