@@ -8,7 +8,7 @@ import { formatTable, writeRecord, type BenchRecord } from './report.ts';
 import type { BenchContext, BenchModule, BenchRow } from './types.ts';
 
 /** The bench modules, in the order they run. A module may also export `groups: string[]` so --only can skip it unrun. */
-export const MODULES = ['./verify.ts', './matmul.ts', './attention.ts', './chromium.ts', './generation.ts', './training.ts', './small-model.ts', './torch-compare.ts', './baseline.ts', './large-pool.ts', './cluster.ts', './iteration.ts'];
+export const MODULES = ['./verify.ts', './adapter-costs.ts', './matmul.ts', './attention.ts', './chromium.ts', './generation.ts', './training.ts', './small-model.ts', './torch-compare.ts', './baseline.ts', './large-pool.ts', './cluster.ts', './iteration.ts'];
 
 const USAGE = 'usage: npm run bench -- [--quick] [--only <group-substring>]';
 
