@@ -22,6 +22,7 @@ export const SHAPES: Shape[] = [
   { M: 8, K: 512, N: 1536, dtypes: ALL }, // batched decode
   { M: 8, K: 2048, N: 8192, dtypes: ALL }, // batched decode, a large MLP
   { M: 1024, K: 1024, N: 1024, dtypes: ['f32'] },
+  { M: 4864, K: 128, N: 384, dtypes: ['f32'] }, // tiny-math training: 16 rows of 304 tokens, hidden 128 → gate/up
 ];
 
 
