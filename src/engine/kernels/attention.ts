@@ -50,7 +50,7 @@ export function attentionKernelFor(rt: Runtime, dims: AttentionDims): AttentionK
 /**
  * Whether the row-block kernels are the faster ones here: on lavapipe, which loads storage lane by lane, with the
  * row loops unrolled. Measured at tiny-math's training attention (16 × 304 tokens, 4 heads of 32), lavapipe:
- * forward 123 → 64 ms, backward 471 → 274 ms; SwiftShader (4 × 304): forward 220 → 250, backward 1040 → 1050.
+ * forward 123 → 64 ms, backward 471 → 245 ms; SwiftShader (4 × 304): forward 220 → 250, backward 1040 → 1050.
  */
 export function rowBlocksPay(rt: Runtime, d: number): boolean {
   return /llvmpipe|lavapipe/i.test(rt.gpu.info.description) && d <= UNROLL_MAX_HEAD_DIM;
@@ -100,11 +100,12 @@ const UNROLL_MAX_HEAD_DIM = 64;
 
 /**
  * Rows per thread in the row-block kernels (their `const QPT`). Measured on lavapipe at tiny-math's training
- * attention (16 × 304 tokens, 4 heads of 32, ms for 1 / 2 / 4 / 8 rows): forward 145 / 86 / 58 / 78,
- * backward 500 / 274 / 391 / 510 (more rows than that no longer stay in registers).
+ * attention (16 × 304 tokens, 4 heads of 32), ms for 1 / 2 / 4 / 8 rows: forward 145 / 86 / 58 / 78; backward with
+ * the same rows for dq and dk/dv 500 / 274 / 391 / 510, with 4 for dq and 2 for dk/dv 230–260 (2 and 4: 437).
+ * More rows than that no longer stay in registers.
  */
-export function rowsPerThread(pass: 'forward' | 'backward'): number {
-  return pass === 'forward' ? 4 : 2;
+export function rowsPerThread(kernel: 'forward' | 'dq' | 'dkv'): number {
+  return kernel === 'dkv' ? 2 : 4;
 }
 
 /**

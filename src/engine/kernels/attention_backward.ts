@@ -18,8 +18,8 @@ export type { AttentionDims };
  * - 'workgroup-per-row': 64 threads per query row and per key row, reductions in workgroup memory (GPUs);
  * - 'thread-per-row': one thread per row, no barriers (software adapters, which run barriers as coroutine
  *   switches and have only a few cores to fill);
- * - 'thread-per-row-block': a thread per rowsPerThread('backward') rows of one head sharing what they read
- *   (lavapipe, see rowBlocksPay; needs d % 4 = 0).
+ * - 'thread-per-row-block': a thread per rowsPerThread('dq') queries, then per rowsPerThread('dkv') keys, of one
+ *   head, sharing what they read (lavapipe, see rowBlocksPay; needs d % 4 = 0).
  */
 export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block';
 
@@ -72,9 +72,10 @@ export function attentionBackwardWith(
     rt.dispatch(rt.pipeline(code, 'dkv_main', constants), dkvBindings, grid1d(rt, B * S * nKv, 1), params);
   } else if (kernel === 'thread-per-row-block') {
     if (d % 4 !== 0) throw new Error(`attentionBackward: the thread-per-row-block kernel needs a head dim divisible by 4, got ${d}`);
-    const rows = rowsPerThread('backward');
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'dq_row_blocks'), dqBindings, grid1d(rt, B * Math.ceil(Tq / rows) * nHeads, WORKGROUP), params);
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'dkv_row_blocks'), dkvBindings, grid1d(rt, B * Math.ceil(S / rows) * nKv, WORKGROUP), params);
+    const queries = rowsPerThread('dq');
+    const keys = rowsPerThread('dkv');
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, queries), 'dq_row_blocks'), dqBindings, grid1d(rt, B * Math.ceil(Tq / queries) * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, keys), 'dkv_row_blocks'), dkvBindings, grid1d(rt, B * Math.ceil(S / keys) * nKv, WORKGROUP), params);
   } else if (d % 4 === 0) {
     // the same threads reading vec4s (attention_backward_rows.wgsl)
     rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dq_rows4'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);

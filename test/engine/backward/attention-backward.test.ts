@@ -82,7 +82,7 @@ describe('attention_backward', () => {
     // up to 300 visible keys and 300 query rows per key exceed the 256 keys or rows a workgroup handles
     // between barriers (and 256 is not a multiple of the group of 3); d = 80 gives some threads two head-dim elements
     ['long rows: 300 keys, 300 query rows per key, groups of 3, d = 80', { B: 2, Tq: 100, S: 300, nHeads: 6, nKv: 2, d: 80, start: [200, 100] }],
-    // thread-per-row-block takes 2 queries (dq) or 2 keys (dk, dv) per thread: partial blocks of both, keys
+    // thread-per-row-block takes 4 queries (dq) or 2 keys (dk, dv) per thread: partial blocks of both, keys
     // some of a thread's queries do not see
     ['row blocks: Tq = 7, S = 13, d = 32', { B: 2, Tq: 7, S: 13, nHeads: 4, nKv: 2, d: 32, start: [6, 2] }],
     ['the largest head dim, 256', { B: 1, Tq: 3, S: 4, nHeads: 2, nKv: 1, d: 256, start: [1] }],
