@@ -110,9 +110,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The shapes of bench/matmul.ts; quick mode skips M=1024 (several seconds per run on SwiftShader). */
+/** The shapes of bench/matmul.ts; quick mode skips 1024³ (several seconds per run on SwiftShader). */
 export function chromiumShapes(quick: boolean): PageShape[] {
-  return SHAPES.filter((s) => !quick || s.M < 1024).map(({ M, K, N, dtypes }) => ({ M, K, N, dtypes: [...dtypes] }));
+  return SHAPES.filter((s) => !quick || s.M * s.K * s.N < 1024 ** 3).map(({ M, K, N, dtypes }) => ({ M, K, N, dtypes: [...dtypes] }));
 }
 
 /** GFLOP/s to 4 significant digits (tiny shapes give tiny rates, which a fixed number of decimals would zero). */

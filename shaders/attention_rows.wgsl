@@ -1,9 +1,9 @@
 // Causal grouped-query attention without barriers, for software adapters (lavapipe, SwiftShader), which run
 // workgroup barriers as expensive switches and have few cores to fill:
 //   attend_rows:       a thread per query row (b, t, h);
-//   attend_row_blocks: a thread per QPT query rows of one head (b, t .. t + QPT − 1, h). lavapipe loads storage
-//                      lane by lane, so there the thread's queries sharing each key and value row it reads (QPT
-//                      times fewer loads per score) pays; rows past Tq repeat the last one and are never written.
+//   attend_row_blocks: a thread per QPT query rows of one head (b, t .. t + QPT − 1, h), which share each key and
+//                      value row the thread reads: QPT times fewer loads per score, which pays on lavapipe (it
+//                      loads storage lane by lane). Rows past Tq repeat the last one and are never written.
 // Same layout and results (up to f32 rounding) as `attend` in attention.wgsl:
 //   q:      [B, Tq, nH · d]   start: u32 [B]: query (b, t) sits at position start[b] + t and sees keys 0 ..= it
 //   kCache: [B, S, nKv · d]   vCache the same

@@ -1,7 +1,7 @@
 // Splitting a batch into forward/backward passes. Rows of one pass are right-padded to its longest row, so a batch
 // of mixed lengths run as one pass computes many padding tokens. The items are sorted by length and cut into
 // passes of similar lengths, the cuts chosen to minimise the estimated cost: the padded work plus a fixed cost
-// per pass (passCost). Each pass holds at most the micro-batch the user asked for and fits the GPU
+// per pass (passCostFor). Each pass holds at most the micro-batch the user asked for and fits the GPU
 // (TrainableModel.fits). The batch's gradient is the same whatever the passes (up to float rounding): every
 // caller weighs its items by batch-wide totals.
 import type { ModelConfig } from '../files/config.ts';
