@@ -67,7 +67,7 @@ export function attention(
   return attentionWith(attentionKernelFor(rt, dims), rt, q, kCache, vCache, start, dims, out);
 }
 
-/** attention() with a chosen kernel (tests run both on any adapter). */
+/** attention() with a chosen kernel (tests run every kernel on any adapter). */
 export function attentionWith(
   kernel: AttentionKernel, rt: Runtime, q: Tensor, kCache: Tensor, vCache: Tensor, start: GPUBuffer, dims: AttentionDims,
   out: { out?: Tensor; lse?: Tensor } = {},
@@ -112,7 +112,7 @@ export function rowsPerThread(kernel: 'forward' | 'dq' | 'dkv'): number {
  * A thread-per-row shader with its `const D4 = 64u` (head dim / 4, the size of its row arrays) set to d / 4
  * (d % 4 = 0, d ≤ 256), its `const QPT = 1u` (rows per thread) to `rows`, and for d ≤ UNROLL_MAX_HEAD_DIM its
  * loops `let d4 = p.d / 4u;` bounded by that constant.
- * The text is made once per shader and d, so the runtime's pipeline lookup keeps finding the same string.
+ * The text is made once per shader, d and rows, so the runtime's pipeline lookup keeps finding the same string.
  */
 export function withHeadDim(shader: string, d: number, rows: number): string {
   const marker = 'const D4 = 64u;';

@@ -42,7 +42,7 @@ export function attentionBackward(
   return attentionBackwardWith(attentionBackwardKernelFor(rt, shape.d), rt, q, k, v, dout, start, shape, out);
 }
 
-/** attentionBackward with a chosen kernel (tests run both on any adapter). */
+/** attentionBackward with a chosen kernel (tests run every kernel on any adapter). */
 export function attentionBackwardWith(
   kernel: AttentionBackwardKernel,
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
