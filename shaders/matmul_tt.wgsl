@@ -2,8 +2,13 @@
 // op(A) = A [M, K] or Aᵀ with A [K, M]; op(B) = B [K, N] or Bᵀ with B [N, K]. The wrapper turns the
 // transposes into strides: op(A)[m, k] = a[m · aM + k · aK], op(B)[k, n] = b[k · bK + n · bN].
 // Uses: LoRA's x·Aᵀ then ·Bᵀ, weight gradients dW = dYᵀ · X, attention-free products.
-// Each thread computes a 4×4 block of C as 16 f32 accumulators (outer products over k).
-// Grid: [ceil(N/4)/8, ceil(M/4)/8].
+// main:   any transposes; each thread computes a 4×4 block of C as 16 f32 accumulators (outer products over k).
+//         Grid: [ceil(N/4)/8, ceil(M/4)/8].
+// tn_vec4: op(A) = Aᵀ, op(B) = B, M and N multiples of 4 (weight gradients dW = dYᵀ · X): for each k the rows
+//         A[k, :] and B[k, :] are contiguous, so a thread reads its 8 × 8 block's operands as 4 vec4 loads per k
+//         (main: 8 scalar loads per 4 × 4). On software adapters, which load storage lane by lane, that measured
+//         1.5–3x faster (lavapipe: 6.9 → 10.5 GFLOP/s at M 384, K 4864, N 128; SwiftShader 1.2 → 2.4).
+//         Grid: [ceil(N/8)/8, ceil(M/8)/8].
 
 struct Params { M: u32, N: u32, K: u32, aM: u32, aK: u32, bK: u32, bN: u32, accumulate: u32, alpha: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -44,4 +49,52 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       c[m * p.N + n] = v;
     }
   }
+}
+
+@group(0) @binding(1) var<storage, read> a4: array<vec4f>; // A [K, M] as vec4 along M
+@group(0) @binding(2) var<storage, read> b4: array<vec4f>; // B [K, N] as vec4 along N
+@group(0) @binding(3) var<storage, read_write> c4: array<vec4f>; // C [M, N] as vec4 along N
+
+// writes rows r .. r + 3 of C at column quad n4 (skipped past the edge)
+fn storeRows(r: u32, n4: u32, v0: vec4f, v1: vec4f, v2: vec4f, v3: vec4f) {
+  let N4 = p.N / 4u;
+  if (r >= p.M || n4 >= N4) { return; }
+  let rows = array<vec4f, 4>(v0, v1, v2, v3);
+  for (var i = 0u; i < 4u; i++) {
+    let idx = (r + i) * N4 + n4;
+    var v = p.alpha * rows[i];
+    if (p.accumulate != 0u) { v += c4[idx]; }
+    c4[idx] = v;
+  }
+}
+
+@compute @workgroup_size(8, 8)
+fn tn_vec4(@builtin(global_invocation_id) gid: vec3u) {
+  let M4 = p.M / 4u;
+  let N4 = p.N / 4u;
+  // the thread's column quads na, na + 1 and row quads ma, ma + 1; quads past the edge read the last one
+  let na = gid.x * 2u;
+  let ma = gid.y * 2u;
+  if (na >= N4 || ma >= M4) { return; }
+  let nb = min(na + 1u, N4 - 1u);
+  let mb = min(ma + 1u, M4 - 1u);
+  // c·: rows of quad ma × columns of quad na; d·: quad mb × na; e·: ma × nb; f·: mb × nb
+  var c0 = vec4f(0.0); var c1 = vec4f(0.0); var c2 = vec4f(0.0); var c3 = vec4f(0.0);
+  var d0 = vec4f(0.0); var d1 = vec4f(0.0); var d2 = vec4f(0.0); var d3 = vec4f(0.0);
+  var e0 = vec4f(0.0); var e1 = vec4f(0.0); var e2 = vec4f(0.0); var e3 = vec4f(0.0);
+  var f0 = vec4f(0.0); var f1 = vec4f(0.0); var f2 = vec4f(0.0); var f3 = vec4f(0.0);
+  for (var k = 0u; k < p.K; k++) {
+    let av = a4[k * M4 + ma];
+    let aw = a4[k * M4 + mb];
+    let bv = b4[k * N4 + na];
+    let bw = b4[k * N4 + nb];
+    c0 += av.x * bv; c1 += av.y * bv; c2 += av.z * bv; c3 += av.w * bv;
+    d0 += aw.x * bv; d1 += aw.y * bv; d2 += aw.z * bv; d3 += aw.w * bv;
+    e0 += av.x * bw; e1 += av.y * bw; e2 += av.z * bw; e3 += av.w * bw;
+    f0 += aw.x * bw; f1 += aw.y * bw; f2 += aw.z * bw; f3 += aw.w * bw;
+  }
+  storeRows(ma * 4u, na, c0, c1, c2, c3);
+  storeRows(ma * 4u + 4u, na, d0, d1, d2, d3);
+  storeRows(ma * 4u, na + 1u, e0, e1, e2, e3);
+  storeRows(ma * 4u + 4u, na + 1u, f0, f1, f2, f3);
 }

@@ -92,6 +92,8 @@ export interface MatmulTTOptions {
   /** C += alpha · op(A)·op(B) */
   accumulate?: boolean;
   alpha?: number;
+  /** use the general kernel even where the vec4 one applies (tests compare the two) */
+  scalarKernel?: boolean;
 }
 
 /**
@@ -106,6 +108,10 @@ export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number
   const [aM, aK] = options.transA ? [1, M] : [K, 1];
   const [bK, bN] = options.transB ? [1, K] : [N, 1];
   const params = packParams([M, N, K, aM, aK, bK, bN, options.accumulate ? 1 : 0, { f32: options.alpha ?? 1 }]);
-  rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32)], params);
+  if (options.transA && !options.transB && M % 4 === 0 && N % 4 === 0 && !options.scalarKernel) {
+    rt.dispatch(rt.pipeline(codeTT, 'tn_vec4'), [a, b, c], [Math.ceil(N / 64), Math.ceil(M / 64)], params);
+  } else {
+    rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32)], params);
+  }
   return c;
 }

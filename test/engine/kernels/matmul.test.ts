@@ -142,7 +142,9 @@ describe('matmul with frozen weights', () => {
 });
 
 describe('matmulTT (activations, optional transposes)', () => {
-  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41]]) {
+  // with M and N multiples of 4, transA without transB runs the vec4 kernel (tn_vec4): odd row and column quads
+  // (12, 20), a single quad (4), and 64 × 128 exercise its 8 × 8 blocks' edges
+  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41], [12, 7, 20], [8, 33, 4], [64, 50, 128]]) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         it(`M=${M} K=${K} N=${N} transA=${transA} transB=${transB}`, async () => {
@@ -174,3 +176,23 @@ function transpose(a: Float32Array, r: number, c: number): Float32Array {
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
   return out;
 }
+
+describe('matmulTT vec4 kernel (weight gradients dW = dYᵀ · X)', () => {
+  it('gives the general kernel\'s result at a training shape (M 64, K 300, N 128), with alpha and accumulate', async () => {
+    const rt = await testRuntime();
+    const [M, K, N] = [64, 300, 128];
+    const a = randomArray(K * M, 21); // stored [K, M]
+    const b = randomArray(K * N, 22); // stored [K, N]
+    const c0 = randomArray(M * N, 23);
+    const run = (scalarKernel: boolean) => withoutGpuErrors(rt, () => {
+      const c = rt.tensor([M, N], c0);
+      matmulTT(rt, rt.tensor([K, M], a), rt.tensor([K, N], b), c, M, K, N, { transA: true, accumulate: true, alpha: 0.25, scalarKernel });
+      return rt.readTensor(c);
+    });
+    const vec4 = await run(false);
+    const scalar = await run(true);
+    const ref = matmulRef(transpose(a, K, M), transpose(b, K, N), M, K, N).map((v, i) => 0.25 * v + c0[i]);
+    expect(maxAbsDiff(vec4, ref)).toBeLessThanOrEqual(dotErrorBound(K + 1, K));
+    expect(maxAbsDiff(vec4, scalar)).toBeLessThanOrEqual(dotErrorBound(K + 1, K));
+  });
+});
