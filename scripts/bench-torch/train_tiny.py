@@ -13,9 +13,11 @@ timing; AdamW (lr 1e-4, no weight decay) after clipping the gradient norm to 1. 
 a warm-up step and is not timed (the bench does the same on its side). Both wall-clock and process CPU seconds are
 reported: on a machine shared with other work the CPU seconds compare more fairly.
 
-The model is scripts/tiny-math/train.py's Llama (Hugging Face layouts). torch 1.13 uses the BLAS it was built
-against through Debian's alternatives: with libopenblas0-openmp installed it is OpenBLAS, without it the reference
-BLAS (about 2 GFLOP/s here), which the output reports as "blas".
+The model is scripts/tiny-math/train.py's Llama (Hugging Face layouts). Debian's torch 1.13 calls whichever
+libblas.so.3 the loader finds: through Debian's alternatives the reference BLAS that `apt install python3-torch`
+brings (about 6 GFLOP/s on a 512² product here), or OpenBLAS once libopenblas0-openmp is installed (about 50); the
+bench runs this script once per BLAS present, choosing it with LD_LIBRARY_PATH, and the output names the library
+loaded as "blas".
 
 Usage: python3 scripts/bench-torch/train_tiny.py JOB.json
 """
@@ -155,19 +157,21 @@ def run_dpo(Llama, config, batches):
 
 
 def blas_name():
-    """The BLAS torch runs on: its build's BLAS_INFO, and for Debian's "generic" build the library libblas.so.3 resolves to."""
+    """The BLAS torch calls: its build's BLAS_INFO, and for Debian's "generic" build the libblas.so.3 this process
+    loaded (the bench picks one per run through LD_LIBRARY_PATH; otherwise Debian's alternatives decide)."""
     try:
         info = torch.__config__.show().split('BLAS_INFO=', 1)[1].split(',', 1)[0].strip()
     except Exception:  # noqa: BLE001 - informational only
         return 'unknown'
     if info != 'generic':
         return info
-    for arch in ('x86_64-linux-gnu', 'aarch64-linux-gnu'):
-        link = f'/etc/alternatives/libblas.so.3-{arch}'
-        if os.path.exists(link):
-            target = os.path.realpath(link)
-            return 'OpenBLAS' if 'openblas' in target else f'reference BLAS ({target}; install libopenblas0-openmp for a fast one)'
-    return 'generic'
+    torch.ones(2, 2) @ torch.ones(2, 2)  # make sure the BLAS is loaded
+    with open('/proc/self/maps') as f:
+        paths = [line.split()[-1] for line in f if '/' in line]
+    blas = next((p for p in paths if os.path.basename(p).startswith('libblas.so')), None)
+    if blas is None:
+        return 'generic'
+    return f'OpenBLAS ({blas})' if 'openblas' in blas else f'reference BLAS ({blas})'
 
 
 def main():

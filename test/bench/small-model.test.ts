@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { parseConfig } from '../../src/engine/files/config.ts';
 import { forwardMatmuls, smallModelRows, stepFlops, type SmallModelReport } from '../../bench/small-model-core.ts';
 import { TINY_MATH_CONFIG } from '../../bench/small-model.ts';
-import { comparisonData, torchMissing } from '../../bench/torch-compare.ts';
+import { blasChoices, comparisonData, torchMissing } from '../../bench/torch-compare.ts';
 
 const configText = readFileSync(TINY_MATH_CONFIG, 'utf8');
 const config = parseConfig(configText, 'tiny-math');
@@ -70,13 +70,18 @@ describe('tiny-math bench', () => {
       const strip = <T extends { line: number }>(rows: T[][]) => rows.map((b) => b.slice(0, 2).map(({ line: _line, ...rest }) => rest));
       const job = join(dir, 'job.json');
       writeFileSync(job, JSON.stringify({ config: JSON.parse(configText), threads: 1, sft: strip(data.sft), dpo: strip(data.dpo) }));
-      const out = JSON.parse(execFileSync('/usr/bin/python3', ['scripts/bench-torch/train_tiny.py', job], { encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!);
-      const tokens = (b: typeof data.sft[number]) => b.slice(0, 2).reduce((s, e) => s + e.response.length, 0);
-      expect(out.sft).toMatchObject({ steps: 1, response_tokens: tokens(data.sft[1]) });
-      expect(out.dpo).toMatchObject({ steps: 1, response_tokens: data.dpo[1].slice(0, 2).reduce((s, p) => s + p.chosen.length + p.rejected.length, 0) });
-      expect(out.sft.seconds).toBeGreaterThan(0);
-      expect(out.dpo.cpu_seconds).toBeGreaterThan(0);
-      expect(typeof out.blas).toBe('string');
+      // once per BLAS the bench would compare against, each loaded as chosen
+      for (const blas of blasChoices()) {
+        const env = blas.libraryPath ? { ...process.env, LD_LIBRARY_PATH: blas.libraryPath } : process.env;
+        const out = JSON.parse(execFileSync('/usr/bin/python3', ['scripts/bench-torch/train_tiny.py', job], { encoding: 'utf8', timeout: 600_000, env }).trim().split('\n').pop()!);
+        const tokens = (b: typeof data.sft[number]) => b.slice(0, 2).reduce((s, e) => s + e.response.length, 0);
+        expect(out.sft).toMatchObject({ steps: 1, response_tokens: tokens(data.sft[1]) });
+        expect(out.dpo).toMatchObject({ steps: 1, response_tokens: data.dpo[1].slice(0, 2).reduce((s, p) => s + p.chosen.length + p.rejected.length, 0) });
+        expect(out.sft.seconds).toBeGreaterThan(0);
+        expect(out.dpo.cpu_seconds).toBeGreaterThan(0);
+        if (blas.name.startsWith('reference')) expect(out.blas).toMatch(/^reference BLAS \(.*\/blas\/libblas\.so/);
+        if (blas.name.startsWith('OpenBLAS')) expect(out.blas).toMatch(/^OpenBLAS \(.*openblas/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
 import { expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
 import { padCols } from './elementwise.ts';
+import { transpose, transposable } from './transpose.ts';
 
 const code = dequant + body;
 
@@ -21,7 +22,30 @@ export interface MatmulOptions {
   accumulate?: boolean;
   out?: Tensor; // [M, N]
   /** force a kernel (tests and benchmarks); default: see chooseKernel */
-  kernel?: 'tiled' | 'decode';
+  kernel?: MatmulKernel;
+}
+
+/**
+ * tiled and decode: matmul.wgsl. transposed: xᵀ and Wᵀ copied (transpose.wgsl), then multiplied by matmulTT's
+ * tn_vec4, which reads both operands along the output block (f32 weights in one part, no bias, sides multiples of 4).
+ */
+export type MatmulKernel = 'tiled' | 'decode' | 'transposed';
+
+/**
+ * Rows of x from which the transposed kernel is used on software adapters. Measured on lavapipe (K 128–384,
+ * N 64–384, both transposes included): 1.3–1.9x the tiled kernel at M ≥ 256, mixed at M = 128. On SwiftShader
+ * 1.6–2.4x from M = 176. Real GPUs keep the tiled kernel: not measured there.
+ */
+const TRANSPOSED_MIN_M = 256;
+
+/** Whether products of M rows pay for transposed copies on this adapter (here and in matmulBackwardInput). */
+export function transposedPays(rt: Runtime, M: number): boolean {
+  return rt.gpu.info.isSoftware && M >= TRANSPOSED_MIN_M;
+}
+
+/** Whether the transposed kernel takes this product. */
+function transposedApplies(w: GpuWeight, M: number, bias: Tensor | undefined): boolean {
+  return w.dtype === 'f32' && w.parts.length === 1 && w.stride === w.cols && transposable(M, w.cols) && w.rows % 4 === 0 && !bias;
 }
 
 /** y = x · Wᵀ (+ bias) (+ y).  x: [M, K], W: [N, K] → y: [M, N] */
@@ -34,10 +58,19 @@ export function matmul(rt: Runtime, x: Tensor, w: GpuWeight, M: number, options:
   if (w.parts.length === 0) throw new Error('matmul: the weight was destroyed');
   const y = outputTensor(rt, 'matmul: out', [M, N], options.out);
   expectNoAlias('matmul', y, x, options.bias, ...w.parts.flatMap((p) => [p.data, p.scales]));
+  const kernel = options.kernel ?? chooseKernel(rt, M, w, options.bias);
+  if (kernel === 'transposed') {
+    if (!transposedApplies(w, M, options.bias)) throw new Error(`matmul: the transposed kernel needs an f32 weight in one part, no bias and M, K, N multiples of 4 (got ${w.dtype}, ${w.parts.length} part(s), M ${M}, K ${K}, N ${N}${options.bias ? ', a bias' : ''})`);
+    const xT = transpose(rt, x, M, K); // [K, M]
+    const wT = transpose(rt, { buffer: w.parts[0].data, shape: [N, K] }, N, K); // [K, N]
+    matmulTT(rt, xT, wT, y, M, K, N, { transA: true, accumulate: options.accumulate });
+    rt.release(xT);
+    rt.release(wT);
+    return y;
+  }
   const K4 = Math.ceil(K / 4);
   // the kernels read x as vec4: pad its rows with zeros when K % 4 ≠ 0
   const xPadded = K % 4 === 0 ? x : padCols(rt, x, M, K, K4 * 4);
-  const kernel = options.kernel ?? chooseKernel(rt, M);
   if (kernel === 'decode' && M > DECODE_MAX_M) throw new Error(`matmul: the decode kernel takes M ≤ ${DECODE_MAX_M}, got ${M}`);
   const dtype = DTYPE_CODE[w.dtype];
   const tile = tiledShape(M);
@@ -69,9 +102,11 @@ function roundRows(M: number): number {
  * Small M on a CPU adapter: measured on llvmpipe (M=1..8, K=512, N=1536), the tiled kernel with one thread per
  * column quad beats splitting K across threads (the barriers and shared-memory reduction cost more than the
  * extra parallelism buys on 2 cores). A real GPU needs the K split to fill its cores when M·N/4 is small.
+ * Large M on a CPU adapter: the transposed kernel where it applies (TRANSPOSED_MIN_M).
  */
-function chooseKernel(rt: Runtime, M: number): 'tiled' | 'decode' {
-  return M <= DECODE_MAX_M && !rt.gpu.info.isSoftware ? 'decode' : 'tiled';
+function chooseKernel(rt: Runtime, M: number, w: GpuWeight, bias: Tensor | undefined): MatmulKernel {
+  if (M <= DECODE_MAX_M && !rt.gpu.info.isSoftware) return 'decode';
+  return transposedPays(rt, M) && transposedApplies(w, M, bias) ? 'transposed' : 'tiled';
 }
 
 /**

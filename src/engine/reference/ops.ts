@@ -131,3 +131,10 @@ export function gatherLogprobRef(logits: Float32Array, targets: ArrayLike<number
   for (let t = 0; t < T; t++) y[t] = lsm[t * V + targets[t]];
   return y;
 }
+
+/** The transpose.  x: [R, C] → [C, R] */
+export function transposeRef(x: Float32Array, R: number, C: number): Float32Array {
+  const y = new Float32Array(R * C);
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) y[c * R + r] = x[r * C + c];
+  return y;
+}

@@ -40,6 +40,39 @@ describe('matmul backward', () => {
     });
   }
 
+  it('dX = dY · W through the transposed path (f32, one part, sides multiples of 4) matches the reference and the direct kernel', async () => {
+    const rt = await testRuntime();
+    // 72 rows: partial 64-row blocks of tn_vec4 and partial workgroups of the transpose
+    const [M, N, K] = [72, 20, 36];
+    const wValues = randomArray(N * K, 3);
+    const dyValues = randomArray(M * N, 4);
+    const w = uploadWeight(rt, wValues, N, K, 'f32');
+    const dy = rt.tensor([M, N], dyValues);
+    const want = matmulBackwardInputRef(dyValues, wValues, M, K, N);
+    const before = rt.dispatchCount;
+    const dx = matmulBackwardInput(rt, dy, w, M, { kernel: 'transposed' });
+    expect(rt.dispatchCount - before).toBe(2); // the transpose, then the product
+    expect(maxRelativeToScale(await rt.readTensor(dx), want)).toBeLessThan(TOLERANCE);
+    matmulBackwardInput(rt, dy, w, M, { out: dx, accumulate: true, kernel: 'transposed' });
+    expect(maxRelativeToScale(await rt.readTensor(dx), want.map((v) => 2 * v))).toBeLessThan(TOLERANCE);
+    const direct = await rt.readTensor(matmulBackwardInput(rt, dy, w, M, { kernel: 'direct' }));
+    expect(maxRelativeToScale(direct, want)).toBeLessThan(TOLERANCE);
+  });
+
+  it('chooses the transposed path on software adapters from 256 rows, and rejects it where it does not apply', async () => {
+    const rt = await testRuntime();
+    const w = uploadWeight(rt, randomArray(8 * 12, 5), 8, 12, 'f32');
+    const dispatches = (M: number) => {
+      const before = rt.dispatchCount;
+      rt.release(matmulBackwardInput(rt, rt.tensor([M, 8]), w, M));
+      return rt.dispatchCount - before;
+    };
+    expect(dispatches(252)).toBe(1);
+    expect(dispatches(256)).toBe(rt.gpu.info.isSoftware ? 2 : 1);
+    const odd = uploadWeight(rt, randomArray(8 * 10, 6), 8, 10, 'f32');
+    expect(() => matmulBackwardInput(rt, rt.tensor([4, 8]), odd, 4, { kernel: 'transposed' })).toThrow(/transposed path needs .* K 10/);
+  });
+
   it('dW = dYᵀ · X and dbias through matmulTT, written then accumulated', async () => {
     const rt = await testRuntime();
     const [M, K, N] = [9, 13, 6];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, matmulTT } from '../../../src/engine/kernels/matmul.ts';
+import { matmul, matmulTT, type MatmulKernel } from '../../../src/engine/kernels/matmul.ts';
 import { dequantize, quantizeQ4, quantizeQ8, relativeFrobeniusError } from '../../../src/engine/quant.ts';
 import { matmulRef } from '../../../src/engine/reference/ops.ts';
 import { destroyWeight, uploadQuantized, uploadWeight, type WeightDtype } from '../../../src/engine/weights.ts';
@@ -31,7 +31,7 @@ const SHAPES: [number, number, number][] = [[1, 3, 5], [2, 8, 16], [3, 7, 9], [8
 describe('matmul with frozen weights', () => {
   for (const dtype of ['f32', 'q8', 'q4'] as const) {
     for (const [M, K, N] of SHAPES) {
-      const kernels = M <= 8 ? (['decode', 'tiled'] as const) : (['tiled'] as const);
+      const kernels: MatmulKernel[] = M <= 8 ? ['decode', 'tiled'] : ['tiled'];
       for (const kernel of kernels) {
         it(`${dtype} ${kernel} M=${M} K=${K} N=${N}, bias and accumulate`, async () => {
           const rt = await testRuntime();
@@ -63,6 +63,45 @@ describe('matmul with frozen weights', () => {
       }
     }
   }
+
+  // transposed: xᵀ and Wᵀ copied, then tn_vec4 (f32, one part, no bias, sides multiples of 4); 72 and 260 rows
+  // leave partial 64-row blocks, 20 columns a partial column block
+  for (const [M, K, N] of [[72, 36, 20], [260, 128, 64]] as const) {
+    it(`f32 transposed M=${M} K=${K} N=${N}, written and accumulated`, async () => {
+      const rt = await testRuntime();
+      const x = randomArray(M * K, M + K);
+      const w = randomArray(N * K, N + K);
+      const y0 = randomArray(M * N, M + N);
+      const gw = uploadWeight(rt, w, N, K, 'f32');
+      const tx = rt.tensor([M, K], x);
+      const before = rt.dispatchCount;
+      const plain = await rt.readTensor(matmul(rt, tx, gw, M, { kernel: 'transposed' }));
+      expect(rt.dispatchCount - before).toBe(3); // two transposes and the product
+      const out = rt.tensor([M, N], y0);
+      const accumulated = await rt.readTensor(matmul(rt, tx, gw, M, { kernel: 'transposed', accumulate: true, out }));
+      const bound = dotErrorBound(maxAbsSum(x, w, M, K, N), K);
+      const ref = matmulRef(x, w, M, K, N);
+      expect(maxAbsDiff(plain, ref)).toBeLessThanOrEqual(bound);
+      expect(maxAbsDiff(accumulated, ref.map((v, i) => v + y0[i]))).toBeLessThanOrEqual(bound);
+      destroyWeight(gw);
+    });
+  }
+
+  it('chooses the transposed kernel on software adapters from 256 rows, and rejects it where it does not apply', async () => {
+    const rt = await testRuntime();
+    const gw = uploadWeight(rt, randomArray(8 * 12, 1), 8, 12, 'f32');
+    const dispatches = (M: number, bias?: boolean) => {
+      const before = rt.dispatchCount;
+      rt.release(matmul(rt, rt.tensor([M, 12]), gw, M, { bias: bias ? rt.tensor([8]) : undefined }));
+      return rt.dispatchCount - before;
+    };
+    expect(dispatches(252)).toBe(1);
+    expect(dispatches(256)).toBe(rt.gpu.info.isSoftware ? 3 : 1);
+    expect(dispatches(256, true)).toBe(1); // a bias keeps the tiled kernel
+    expect(() => matmul(rt, rt.tensor([6, 12]), gw, 6, { kernel: 'transposed' })).toThrow(/transposed kernel needs .* M 6/);
+    await rt.sync();
+    destroyWeight(gw);
+  });
 
   for (const dtype of ['f32', 'q8', 'q4'] as const) {
     it(`${dtype} weight split into parts by rows`, async () => {
