@@ -5,7 +5,11 @@
 // dq_row_blocks / dkv_row_blocks: a thread owns QPT rows of one head (queries t .. t + QPT − 1, or keys
 // j .. j + QPT − 1) that share each row of the other side it reads: QPT times fewer loads per score, which pays on
 // lavapipe (it loads storage lane by lane). Rows past the end repeat the last one and are never written.
-//   q, dout, dq: [B, Tq, nHeads · d];  k, v, dk, dv: [B, S, nKv · d];  start: u32 [B];  stats: [B, Tq, nHeads, 2] = (lse, D)
+// KNOWN_STATS (the dq kernels): the forward pass's lse and output o are bound, so lse is read and D = dout · o per
+// row and head (FlashAttention-2, Dao 2023: D = Σ_j p_j dp_j = dout · Σ_j p_j v_j), which saves the first sweep
+// over the keys.
+//   q, dout, dq, o: [B, Tq, nHeads · d];  k, v, dk, dv: [B, S, nKv · d];  start: u32 [B];  lseIn: [B, Tq, nHeads];
+//   stats: [B, Tq, nHeads, 2] = (lse, D)
 
 struct Params { B: u32, Tq: u32, S: u32, nHeads: u32, nKv: u32, d: u32, scale: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -22,6 +26,7 @@ const WG = 64u;
 const D4 = 64u;
 const QPT = 1u;
 const NEG_BIG = -3.4e38;
+override KNOWN_STATS: bool = false;
 
 fn sum4(x: vec4f) -> f32 {
   return x.x + x.y + x.z + x.w;
@@ -39,6 +44,8 @@ fn foldScore(st: vec3f, s: f32, dp: f32) -> vec3f {
 
 @group(0) @binding(6) var<storage, read_write> dq: array<vec4f>;
 @group(0) @binding(7) var<storage, read_write> statsOut: array<f32>;
+@group(0) @binding(8) var<storage, read> lseIn: array<f32>;
+@group(0) @binding(9) var<storage, read> o: array<vec4f>;
 
 @compute @workgroup_size(WG)
 fn dq_rows4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -61,20 +68,29 @@ fn dq_rows4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
     gr[i] = dout[qo + i];
     acc[i] = vec4f(0.0);
   }
-  // pass 1: the online statistics give lse and D in one sweep
-  var st = vec3f(NEG_BIG, 0.0, 0.0);
-  for (var j = 0u; j < visible; j++) {
-    let ko = kvBase + j * kvStride4;
-    var s = vec4f(0.0);
-    var dp = vec4f(0.0);
-    for (var i = 0u; i < d4; i++) {
-      s += qr[i] * k[ko + i];
-      dp += gr[i] * v[ko + i];
+  var lse: f32;
+  var D: f32;
+  if (KNOWN_STATS) {
+    lse = lseIn[row];
+    var dd = vec4f(0.0);
+    for (var i = 0u; i < d4; i++) { dd += gr[i] * o[qo + i]; }
+    D = sum4(dd);
+  } else {
+    // pass 1: the online statistics give lse and D in one sweep
+    var st = vec3f(NEG_BIG, 0.0, 0.0);
+    for (var j = 0u; j < visible; j++) {
+      let ko = kvBase + j * kvStride4;
+      var s = vec4f(0.0);
+      var dp = vec4f(0.0);
+      for (var i = 0u; i < d4; i++) {
+        s += qr[i] * k[ko + i];
+        dp += gr[i] * v[ko + i];
+      }
+      st = foldScore(st, sum4(s), sum4(dp));
     }
-    st = foldScore(st, sum4(s), sum4(dp));
+    lse = st.x + log(st.y);
+    D = st.z / st.y;
   }
-  let lse = st.x + log(st.y);
-  let D = st.z / st.y;
   // pass 2: dq = scale Σ_j p_j (dp_j − D) k_j
   for (var j = 0u; j < visible; j++) {
     let ko = kvBase + j * kvStride4;
@@ -119,33 +135,43 @@ fn dq_row_blocks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     visible[r] = min(start[b] + t + 1u, p.S);
   }
   let keys = visible[QPT - 1u];
-  // pass 1: the online statistics give lse and D in one sweep
-  var st: array<vec3f, QPT>;
-  for (var r = 0u; r < QPT; r++) { st[r] = vec3f(NEG_BIG, 0.0, 0.0); }
-  for (var j = 0u; j < keys; j++) {
-    let ko = kvBase + j * kvStride4;
-    var kr: array<vec4f, D4>;
-    var vr: array<vec4f, D4>;
-    for (var i = 0u; i < d4; i++) {
-      kr[i] = k[ko + i];
-      vr[i] = v[ko + i];
-    }
-    for (var r = 0u; r < QPT; r++) {
-      if (j >= visible[r]) { continue; }
-      var s = vec4f(0.0);
-      var dp = vec4f(0.0);
-      for (var i = 0u; i < d4; i++) {
-        s += qr[r][i] * kr[i];
-        dp += gr[r][i] * vr[i];
-      }
-      st[r] = foldScore(st[r], sum4(s), sum4(dp));
-    }
-  }
   var lse: array<f32, QPT>;
   var D: array<f32, QPT>;
-  for (var r = 0u; r < QPT; r++) {
-    lse[r] = st[r].x + log(st[r].y);
-    D[r] = st[r].z / st[r].y;
+  if (KNOWN_STATS) {
+    for (var r = 0u; r < QPT; r++) {
+      let row = (b * p.Tq + min(t0 + r, p.Tq - 1u)) * p.nHeads + h;
+      lse[r] = lseIn[row];
+      var dd = vec4f(0.0);
+      for (var i = 0u; i < d4; i++) { dd += gr[r][i] * o[row * d4 + i]; }
+      D[r] = sum4(dd);
+    }
+  } else {
+    // pass 1: the online statistics give lse and D in one sweep
+    var st: array<vec3f, QPT>;
+    for (var r = 0u; r < QPT; r++) { st[r] = vec3f(NEG_BIG, 0.0, 0.0); }
+    for (var j = 0u; j < keys; j++) {
+      let ko = kvBase + j * kvStride4;
+      var kr: array<vec4f, D4>;
+      var vr: array<vec4f, D4>;
+      for (var i = 0u; i < d4; i++) {
+        kr[i] = k[ko + i];
+        vr[i] = v[ko + i];
+      }
+      for (var r = 0u; r < QPT; r++) {
+        if (j >= visible[r]) { continue; }
+        var s = vec4f(0.0);
+        var dp = vec4f(0.0);
+        for (var i = 0u; i < d4; i++) {
+          s += qr[r][i] * kr[i];
+          dp += gr[r][i] * vr[i];
+        }
+        st[r] = foldScore(st[r], sum4(s), sum4(dp));
+      }
+    }
+    for (var r = 0u; r < QPT; r++) {
+      lse[r] = st[r].x + log(st[r].y);
+      D[r] = st[r].z / st[r].y;
+    }
   }
   // pass 2: dq = scale Σ_j p_j (dp_j − D) k_j
   for (var j = 0u; j < keys; j++) {

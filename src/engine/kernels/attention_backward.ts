@@ -3,7 +3,7 @@ import code from '../../../shaders/attention_backward.wgsl?raw';
 import rowsCode from '../../../shaders/attention_backward_rows.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import { rowBlocksPay, rowsPerThread, withHeadDim, type AttentionDims } from './attention.ts';
-import { expectBytes, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
+import { expectBytes, expectNumel, grid1d, outputTensor, packParams, placeholder } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
 const ATTENTION_BACKWARD_MAX_HEAD_DIM = 256;
@@ -34,19 +34,28 @@ export function attentionBackwardKernelFor(rt: Runtime, d: number): AttentionBac
  * position start[b] + t and sees keys j ≤ start[b] + t.
  * q, dout: [B, Tq, nHeads · d], k, v: [B, S, nKv · d], start: u32 [B]
  * → dq: [B, Tq, nHeads · d], dk, dv: [B, S, nKv · d] (written; keys no query sees get 0)
+ * `forward`: the forward pass's output o [B, Tq, nHeads · d] and lse [B, Tq, nHeads], when kept. The thread-per-row
+ * kernels then read lse and take D = dout · o instead of sweeping the keys for them (FlashAttention-2); the
+ * workgroup kernels recompute both.
  */
 export function attentionBackward(
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
-  out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
+  out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {}, forward?: ForwardStats,
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
-  return attentionBackwardWith(attentionBackwardKernelFor(rt, shape.d), rt, q, k, v, dout, start, shape, out);
+  return attentionBackwardWith(attentionBackwardKernelFor(rt, shape.d), rt, q, k, v, dout, start, shape, out, forward);
+}
+
+/** What the forward pass computed: its output and the log-sum-exp of each query row's scores. */
+export interface ForwardStats {
+  o: Tensor;
+  lse: Tensor;
 }
 
 /** attentionBackward with a chosen kernel (tests run every kernel on any adapter). */
 export function attentionBackwardWith(
   kernel: AttentionBackwardKernel,
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
-  out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {},
+  out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {}, forward?: ForwardStats,
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
   const { B, Tq, S, nH: nHeads, nKv, d } = shape;
   if (nHeads % nKv !== 0) throw new Error(`attentionBackward: nHeads ${nHeads} is not a multiple of nKv ${nKv}`);
@@ -56,6 +65,10 @@ export function attentionBackwardWith(
   expectNumel('attentionBackward: k', k, B * S * nKv * d);
   expectNumel('attentionBackward: v', v, B * S * nKv * d);
   expectBytes('attentionBackward: start', start, B * 4);
+  if (forward) {
+    expectNumel('attentionBackward: forward o', forward.o, B * Tq * nHeads * d);
+    expectNumel('attentionBackward: forward lse', forward.lse, B * Tq * nHeads);
+  }
   const dq = outputTensor(rt, 'attentionBackward: dq', [B, Tq, nHeads * d], out.dq);
   const dk = outputTensor(rt, 'attentionBackward: dk', [B, S, nKv * d], out.dk);
   const dv = outputTensor(rt, 'attentionBackward: dv', [B, S, nKv * d], out.dv);
@@ -64,6 +77,8 @@ export function attentionBackwardWith(
   const startBinding = { buffer: start, offset: 0, size: Math.max(4, B * 4) };
   const dqBindings = [q, k, v, dout, startBinding, dq, stats];
   const dkvBindings = [q, k, v, dout, startBinding, stats, dk, dv];
+  // the row kernels' dq: the forward's lse and o when known (placeholders otherwise)
+  const rowsDq = { bindings: [...dqBindings, forward?.lse ?? placeholder(rt), forward?.o ?? placeholder(rt)], constants: { KNOWN_STATS: forward ? 1 : 0 } };
   if (kernel === 'workgroup-per-row') {
     // one workgroup per query row (b, t, h), then one per key row (b, j, kv head); each thread owns
     // ceil(d / WORKGROUP) elements of the head dim
@@ -74,11 +89,11 @@ export function attentionBackwardWith(
     if (d % 4 !== 0) throw new Error(`attentionBackward: the thread-per-row-block kernel needs a head dim divisible by 4, got ${d}`);
     const queries = rowsPerThread('dq');
     const keys = rowsPerThread('dkv');
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, queries), 'dq_row_blocks'), dqBindings, grid1d(rt, B * Math.ceil(Tq / queries) * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, queries), 'dq_row_blocks', rowsDq.constants), rowsDq.bindings, grid1d(rt, B * Math.ceil(Tq / queries) * nHeads, WORKGROUP), params);
     rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, keys), 'dkv_row_blocks'), dkvBindings, grid1d(rt, B * Math.ceil(S / keys) * nKv, WORKGROUP), params);
   } else if (d % 4 === 0) {
     // the same threads reading vec4s (attention_backward_rows.wgsl)
-    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dq_rows4'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
+    rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dq_rows4', rowsDq.constants), rowsDq.bindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);
     rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, 1), 'dkv_rows4'), dkvBindings, grid1d(rt, B * S * nKv, WORKGROUP), params);
   } else {
     rt.dispatch(rt.pipeline(code, 'dq_rows_main'), dqBindings, grid1d(rt, B * Tq * nHeads, WORKGROUP), params);

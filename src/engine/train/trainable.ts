@@ -40,8 +40,9 @@ export interface Parameter {
   grad: Tensor;
 }
 
-/** A layer's activations (decoder-layer.ts; k = the keys [B, T, nKv·d]) and what its LoRA modules kept. */
+/** A layer's activations (decoder-layer.ts; k = the keys [B, T, nKv·d]), attention's lse and what its LoRA modules kept. */
 interface LayerTape extends LayerActivations {
+  lse: Tensor; // [B, T, nH]: log Σ_j exp(score), which the attention backward reads instead of recomputing it
   lora: Map<LinearModule, LoraActivations>;
 }
 
@@ -150,7 +151,7 @@ export class TrainableModel {
 
   /**
    * Whether a batch of B rows of T tokens with M targets fits: every tensor within the binding limit, the
-   * logits [M, V] included, and the tape (about L · (3H + 2·nH·d + 2·nKv·d + 3I) floats per token) within TAPE_BYTES.
+   * logits [M, V] included, and the tape (about L · (3H + 2·nH·d + 2·nKv·d + 3I + nH) floats per token) within TAPE_BYTES.
    */
   fits(B: number, T: number, M: number): boolean {
     const c = this.config;
@@ -159,7 +160,7 @@ export class TrainableModel {
     const kv = c.numKvHeads * c.headDim;
     const limit = this.rt.gpu.limits.maxStorageBufferBindingSize;
     const widest = 4 * Math.max(N * Math.max(c.hiddenSize, q, c.intermediateSize), M * c.vocabSize);
-    const tape = 4 * (N * c.numLayers * (3 * c.hiddenSize + 2 * q + 2 * kv + 3 * c.intermediateSize) + 2 * M * c.vocabSize);
+    const tape = 4 * (N * c.numLayers * (3 * c.hiddenSize + 2 * q + 2 * kv + 3 * c.intermediateSize + c.numHeads) + 2 * M * c.vocabSize);
     return widest <= limit && tape <= TAPE_BYTES;
   }
 
@@ -223,6 +224,7 @@ export class TrainableModel {
     const lora = new Map<LinearModule, LoraActivations>();
     // with start = 0 and S = T, the rows' own keys [B, T, nKv·d] are the cache the attention kernel reads
     const dims = { B: at.B, Tq: at.T, S: at.T, nH: c.numHeads, nKv: c.numKvHeads, d: c.headDim };
+    let lse: Tensor | undefined;
     const { out, activations } = decoderLayer({
       rt, config: c, N, positions: at.positions, keep: at.keep,
       linear: (m, input) => {
@@ -230,12 +232,13 @@ export class TrainableModel {
         return this.linearForward(w.linears[m], input, N, at.lora, seed, at.keep ? (a) => lora.set(m, a) : null);
       },
       attend: (q, k, v) => {
-        const { out: attn, lse } = attention(rt, q, k, v, at.start, dims);
-        rt.release(lse); // the backward pass recomputes it
-        return attn;
+        const result = attention(rt, q, k, v, at.start, dims);
+        if (at.keep) lse = result.lse;
+        else rt.release(result.lse);
+        return result.out;
       },
     }, w, x);
-    return { out, tape: activations ? { ...activations, lora } : undefined };
+    return { out, tape: activations ? { ...activations, lse: lse!, lora } : undefined };
   }
 
   /**
@@ -310,7 +313,7 @@ export class TrainableModel {
     // attention: h = x + o_proj(attn(rope(q), rope(k), v))
     const dAttn = lin('o_proj', dh, t.attn); // [N, nH·d]
     const shape = { B, Tq: T, S: T, nH: c.numHeads, nKv: c.numKvHeads, d: c.headDim };
-    const { dq, dk, dv } = attentionBackward(rt, t.q, t.k, t.v, dAttn, tape.start, shape);
+    const { dq, dk, dv } = attentionBackward(rt, t.q, t.k, t.v, dAttn, tape.start, shape, {}, { o: t.attn, lse: t.lse });
     rt.release(dAttn);
     ropeBackward(rt, dq, tape.positions, N, c.numHeads, c.headDim, c.ropeTheta);
     ropeBackward(rt, dk, tape.positions, N, c.numKvHeads, c.headDim, c.ropeTheta);
@@ -372,7 +375,7 @@ export class TrainableModel {
   releaseTape(tape: Tape): void {
     const rt = this.rt;
     for (const t of tape.layers) {
-      for (const x of [t.x, t.normed1, t.q, t.k, t.v, t.attn, t.h, t.normed2, t.gate, t.up, t.act]) rt.release(x);
+      for (const x of [t.x, t.normed1, t.q, t.k, t.v, t.attn, t.lse, t.h, t.normed2, t.gate, t.up, t.act]) rt.release(x);
       for (const a of t.lora.values()) {
         rt.release(a.u);
         if (a.dropped) rt.release(a.dropped.x);

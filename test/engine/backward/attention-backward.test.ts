@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   attentionBackward, attentionBackwardKernelFor, attentionBackwardWith, type AttentionBackwardKernel,
 } from '../../../src/engine/kernels/attention_backward.ts';
+import { attention } from '../../../src/engine/kernels/attention.ts';
 import { attentionBackwardRef } from '../../../src/engine/reference/backward.ts';
 import type { Runtime } from '../../../src/engine/runtime.ts';
 import { randomArray, testRuntime } from '../../helpers/gpu.ts';
@@ -17,7 +18,7 @@ const TOLERANCE = 1e-5;
 interface Case { B: number; Tq: number; S: number; nHeads: number; nKv: number; d: number; start: number[] }
 
 /** Runs the kernel on seeded inputs; per sequence the max errors against the reference, and the kernel's dk, dv. */
-async function compareWithReference(rt: Runtime, c: Case, seed: number, kernel: AttentionBackwardKernel | 'default') {
+async function compareWithReference(rt: Runtime, c: Case, seed: number, kernel: AttentionBackwardKernel | 'default', withForward = false) {
   const { B, Tq, S, nHeads, nKv, d, start } = c;
   const q = randomArray(B * Tq * nHeads * d, seed, -2, 2);
   const k = randomArray(B * S * nKv * d, seed + 1, -2, 2);
@@ -26,7 +27,9 @@ async function compareWithReference(rt: Runtime, c: Case, seed: number, kernel: 
   const t = (data: Float32Array, rows: number, cols: number) => rt.tensor([B, rows, cols], data);
   const args = [rt, t(q, Tq, nHeads * d), t(k, S, nKv * d), t(v, S, nKv * d), t(dout, Tq, nHeads * d),
     u32Buffer(rt, start), { B, Tq, S, nH: nHeads, nKv, d }] as const;
-  const g = kernel === 'default' ? attentionBackward(...args) : attentionBackwardWith(kernel, ...args);
+  // with the forward pass's output and lse, as training keeps them
+  const forward = withForward ? (() => { const f = attention(rt, args[1], args[2], args[3], args[5], args[6]); return { o: f.out, lse: f.lse }; })() : undefined;
+  const g = kernel === 'default' ? attentionBackward(...args, {}, forward) : attentionBackwardWith(kernel, ...args, {}, forward);
   const [dq, dk, dv] = await Promise.all([rt.readTensor(g.dq), rt.readTensor(g.dk), rt.readTensor(g.dv)]);
   const qn = Tq * nHeads * d;
   const kn = S * nKv * d;
@@ -40,7 +43,7 @@ async function compareWithReference(rt: Runtime, c: Case, seed: number, kernel: 
       dk: maxRelativeToScale(dk.subarray(b * kn, (b + 1) * kn), ref.dk),
       dv: maxRelativeToScale(dv.subarray(b * kn, (b + 1) * kn), ref.dv),
     };
-    console.log(`attention ${kernel} ${JSON.stringify(c)} sequence ${b} (start ${start[b]}): max errors ${JSON.stringify(errs, (_, x) => (typeof x === 'number' ? x.toExponential(2) : x))}`);
+    console.log(`attention ${kernel}${withForward ? ' (forward stats)' : ''} ${JSON.stringify(c)} sequence ${b} (start ${start[b]}): max errors ${JSON.stringify(errs, (_, x) => (typeof x === 'number' ? x.toExponential(2) : x))}`);
     errors.push(errs);
   }
   return { errors, dk, dv };
@@ -98,8 +101,29 @@ describe('attention_backward', () => {
         for (const errs of errors) for (const e of Object.values(errs)) expect(e).toBeLessThan(TOLERANCE);
         expect(unseenKeysAreZero(c, dk, dv)).toBe(true);
       });
+      if (kernel !== 'workgroup-per-row') {
+        it(`${kernel} with the forward's o and lse: dq, dk, dv match the reference: ${name}`, async () => {
+          const rt = await testRuntime();
+          const { errors, dk, dv } = await compareWithReference(rt, c, 11, kernel, true);
+          for (const errs of errors) for (const e of Object.values(errs)) expect(e).toBeLessThan(TOLERANCE);
+          expect(unseenKeysAreZero(c, dk, dv)).toBe(true);
+        });
+      }
     }
   }
+
+  it('the row kernels read the forward statistics when given (a wrong lse changes dq)', async () => {
+    const rt = await testRuntime();
+    const dims = { B: 1, Tq: 5, S: 5, nH: 2, nKv: 1, d: 8 };
+    const [q, k, v, dout] = [0, 1, 2, 3].map((i) => rt.tensor([1, 5, (i === 1 || i === 2 ? 1 : 2) * 8], randomArray(5 * (i === 1 || i === 2 ? 1 : 2) * 8, 40 + i)));
+    const start = u32Buffer(rt, [0]);
+    const f = attention(rt, q, k, v, start, dims);
+    for (const kernel of ['thread-per-row', 'thread-per-row-block'] as const) {
+      const right = await rt.readTensor(attentionBackwardWith(kernel, rt, q, k, v, dout, start, dims, {}, { o: f.out, lse: f.lse }).dq);
+      const wrong = await rt.readTensor(attentionBackwardWith(kernel, rt, q, k, v, dout, start, dims, {}, { o: f.out, lse: rt.zeros([1, 5, 2]) }).dq);
+      expect(maxRelativeToScale(wrong, right)).toBeGreaterThan(0.1);
+    }
+  });
 
   it('refuses a head dimension beyond the accumulators', async () => {
     const rt = await testRuntime();

@@ -99,7 +99,9 @@ describe('DPO with RPO: gradient accumulation gives the whole batch\'s loss and 
     };
     const single = await run(1);
     const whole = await run(5);
-    for (const k of Object.keys(single.metrics)) expect(whole.metrics[k], k).toBeCloseTo(single.metrics[k], 6);
+    // the passes' products may run other kernels (the transposed one from 256 rows on software adapters), so sums
+    // of ~100 per-token log-probs agree to f32 rounding (~1e-6 here), not bit for bit; a wrong mapping is off by >0.1
+    for (const k of Object.keys(single.metrics)) expect(whole.metrics[k], k).toBeCloseTo(single.metrics[k], 4);
     expect(Math.max(...whole.grads.map((g, i) => relativeNormError(g, single.grads[i])))).toBeLessThan(1e-5);
   });
 });
