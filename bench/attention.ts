@@ -78,7 +78,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const reps = ctx.quick ? 2 : 5;
   const rows: BenchRow[] = [];
   for (const s of SHAPES) {
-    const chosen = attentionBackwardKernelFor(rt, s.d);
+    const chosen = attentionBackwardKernelFor(rt, s);
     const other: AttentionBackwardKernel = chosen === 'thread-per-row' ? 'workgroup-per-row' : 'thread-per-row';
     const ms = await measureAttentionBackward(rt, s, reps, runnerOf(chosen));
     const otherMs = await measureAttentionBackward(rt, s, reps, runnerOf(other));

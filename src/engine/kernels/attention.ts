@@ -2,6 +2,7 @@
 import code from '../../../shaders/attention.wgsl?raw';
 import rowsCode from '../../../shaders/attention_rows.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
+import { attentionProducts, productsFit } from './attention_products.ts';
 import { expectBytes, expectNoAlias, expectNumel, grid1d, outputTensor, packParams } from './common.ts';
 
 export interface AttentionDims {
@@ -38,13 +39,26 @@ function params(dims: AttentionDims): ArrayBuffer {
  *   4 heads of 32: about 450 ms → see the bench's per-step figures). Needs d % 4 = 0.
  * - 'thread-per-row-block': the same with a thread per rowsPerThread('forward') queries of one head, sharing
  *   each key and value row read (lavapipe, d ≤ UNROLL_MAX_HEAD_DIM; on SwiftShader it was no faster).
+ * - 'products': batched vec4 products over materialized scores (SwiftShader, see productsPay). Needs d % 4 = 0.
  */
-export type AttentionKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block';
+export type AttentionKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block' | 'products';
 
 /** The kernel attention() uses for these dims on this runtime's adapter. */
 export function attentionKernelFor(rt: Runtime, dims: AttentionDims): AttentionKernel {
   if (!rt.gpu.info.isSoftware || dims.Tq === 1 || dims.d % 4 !== 0) return 'workgroup-per-row';
-  return rowBlocksPay(rt, dims.d) ? 'thread-per-row-block' : 'thread-per-row';
+  if (rowBlocksPay(rt, dims.d)) return 'thread-per-row-block';
+  return productsPay(rt, dims) ? 'products' : 'thread-per-row';
+}
+
+/**
+ * Whether batched products (attention_products.ts) are the faster attention here: on software adapters other
+ * than lavapipe (SwiftShader), for queries that see most of their key slots (Tq ≥ S / 2: training, not a short
+ * prefill into a long cache), when the scores fit. Measured at tiny-math's training attention, 4 heads of 32:
+ * SwiftShader at 16 × 127 tokens, forward 202 → 120 ms, backward 680 → 276 ms; at 16 × 304, 973 → 516 and
+ * 4316 → 1272. lavapipe keeps its row blocks: backward 57 ms against 67 at 16 × 127, 259 against 242 at 16 × 304.
+ */
+export function productsPay(rt: Runtime, dims: AttentionDims): boolean {
+  return rt.gpu.info.isSoftware && !rowBlocksPay(rt, dims.d) && dims.Tq > 1 && 2 * dims.Tq >= dims.S && productsFit(rt, dims);
 }
 
 /**
@@ -84,7 +98,10 @@ export function attentionWith(
   expectNoAlias('attention: out', o, q, kCache, vCache, start, lse);
   expectNoAlias('attention: lse', lse, q, kCache, vCache, start);
   const bindings = [q, kCache, vCache, { buffer: start, offset: 0, size: B * 4 }, o, lse];
-  if (kernel === 'thread-per-row-block') {
+  if (kernel === 'products') {
+    if (!productsFit(rt, dims)) throw new Error(`attention: the products kernel needs d % 4 = 0 and scores within its memory cap (got B ${B}, Tq ${Tq}, S ${S}, nH ${nH}, d ${d})`);
+    attentionProducts(rt, q, kCache, vCache, start, dims, o, lse);
+  } else if (kernel === 'thread-per-row-block') {
     const rows = rowsPerThread('forward');
     rt.dispatch(rt.pipeline(withHeadDim(rowsCode, d, rows), 'attend_row_blocks'), bindings, grid1d(rt, B * Math.ceil(Tq / rows) * nH, 64), params(dims));
   } else if (kernel === 'thread-per-row') {

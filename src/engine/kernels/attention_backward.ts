@@ -2,7 +2,8 @@
 import code from '../../../shaders/attention_backward.wgsl?raw';
 import rowsCode from '../../../shaders/attention_backward_rows.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
-import { rowBlocksPay, rowsPerThread, withHeadDim, type AttentionDims } from './attention.ts';
+import { productsPay, rowBlocksPay, rowsPerThread, withHeadDim, type AttentionDims } from './attention.ts';
+import { attentionProductsBackward, productsFit } from './attention_products.ts';
 import { expectBytes, expectNumel, grid1d, outputTensor, packParams, placeholder } from './common.ts';
 
 /** The largest head dimension the kernels' accumulators hold. */
@@ -20,13 +21,15 @@ export type { AttentionDims };
  *   switches and have only a few cores to fill);
  * - 'thread-per-row-block': a thread per rowsPerThread('dq') queries, then per rowsPerThread('dkv') keys, of one
  *   head, sharing what they read (lavapipe, see rowBlocksPay; needs d % 4 = 0).
+ * - 'products': batched vec4 products over materialized scores (SwiftShader, see productsPay; needs d % 4 = 0).
  */
-export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block';
+export type AttentionBackwardKernel = 'workgroup-per-row' | 'thread-per-row' | 'thread-per-row-block' | 'products';
 
-/** The kernel attentionBackward uses for this head dim on this runtime's adapter. */
-export function attentionBackwardKernelFor(rt: Runtime, d: number): AttentionBackwardKernel {
+/** The kernel attentionBackward uses for these dims on this runtime's adapter. */
+export function attentionBackwardKernelFor(rt: Runtime, dims: AttentionDims): AttentionBackwardKernel {
   if (!rt.gpu.info.isSoftware) return 'workgroup-per-row';
-  return d % 4 === 0 && rowBlocksPay(rt, d) ? 'thread-per-row-block' : 'thread-per-row';
+  if (dims.d % 4 === 0 && rowBlocksPay(rt, dims.d)) return 'thread-per-row-block';
+  return productsPay(rt, dims) ? 'products' : 'thread-per-row';
 }
 
 /**
@@ -42,7 +45,7 @@ export function attentionBackward(
   rt: Runtime, q: Tensor, k: Tensor, v: Tensor, dout: Tensor, start: GPUBuffer, shape: AttentionDims,
   out: { dq?: Tensor; dk?: Tensor; dv?: Tensor } = {}, forward?: ForwardStats,
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
-  return attentionBackwardWith(attentionBackwardKernelFor(rt, shape.d), rt, q, k, v, dout, start, shape, out, forward);
+  return attentionBackwardWith(attentionBackwardKernelFor(rt, shape), rt, q, k, v, dout, start, shape, out, forward);
 }
 
 /** What the forward pass computed: its output and the log-sum-exp of each query row's scores. */
@@ -72,6 +75,11 @@ export function attentionBackwardWith(
   const dq = outputTensor(rt, 'attentionBackward: dq', [B, Tq, nHeads * d], out.dq);
   const dk = outputTensor(rt, 'attentionBackward: dk', [B, S, nKv * d], out.dk);
   const dv = outputTensor(rt, 'attentionBackward: dv', [B, S, nKv * d], out.dv);
+  if (kernel === 'products') {
+    if (!productsFit(rt, shape)) throw new Error(`attentionBackward: the products kernel needs d % 4 = 0 and scores within its memory cap (got B ${B}, Tq ${Tq}, S ${S}, nH ${nHeads}, d ${d})`);
+    attentionProductsBackward(rt, q, k, v, dout, start, shape, { dq, dk, dv }, forward?.lse);
+    return { dq, dk, dv };
+  }
   const stats = rt.tensor([B, Tq, nHeads, 2]); // (lse, D) per query row and head
   const params = packParams([B, Tq, S, nHeads, nKv, d, { f32: 1 / Math.sqrt(d) }]);
   const startBinding = { buffer: start, offset: 0, size: Math.max(4, B * 4) };

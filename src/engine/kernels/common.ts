@@ -36,6 +36,12 @@ export function expectNumel(what: string, t: Tensor, expected: number): void {
   if (n !== expected) throw new Error(`${what}: expected ${expected} elements, got shape [${t.shape.join(', ')}]`);
 }
 
+/** Throws a clear error when `t` has fewer than `expected` elements. */
+export function expectAtLeast(what: string, t: Tensor, expected: number): void {
+  const n = numel(t.shape);
+  if (n < expected) throw new Error(`${what}: expected at least ${expected} elements, got shape [${t.shape.join(', ')}]`);
+}
+
 /** Throws when the byte size of `buffer` is below `bytes`. */
 export function expectBytes(what: string, buffer: GPUBuffer, bytes: number): void {
   if (buffer.size < bytes) throw new Error(`${what}: buffer of ${buffer.size} bytes, need at least ${bytes}`);

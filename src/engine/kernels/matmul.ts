@@ -5,7 +5,7 @@ import body from '../../../shaders/matmul.wgsl?raw';
 import codeTT from '../../../shaders/matmul_tt.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
-import { expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
+import { expectAtLeast, expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
 import { padCols } from './elementwise.ts';
 import { transpose, transposable } from './transpose.ts';
 
@@ -129,6 +129,20 @@ export interface MatmulTTOptions {
   alpha?: number;
   /** use the general kernel even where the vec4 one applies (tests compare the two) */
   scalarKernel?: boolean;
+  /** `count` products in one dispatch (see MatmulBatch); default one */
+  batch?: MatmulBatch;
+}
+
+/**
+ * Product z of a batch reads A at z · strideA, B at floor(z / groupB) · strideB and writes C at z · strideC
+ * (strides in floats; groupB > 1 shares a B block among consecutive products, e.g. a key head among its query heads).
+ */
+export interface MatmulBatch {
+  count: number;
+  strideA: number;
+  strideB: number;
+  strideC: number;
+  groupB?: number;
 }
 
 /**
@@ -136,17 +150,23 @@ export interface MatmulTTOptions {
  * E.g. dW = dYᵀ · X: matmulTT(rt, dY, X, dW, M=out, K=tokens, N=in, { transA: true }).
  */
 export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number, K: number, N: number, options: MatmulTTOptions = {}): Tensor {
-  expectNumel('matmulTT: a', a, M * K);
-  expectNumel('matmulTT: b', b, K * N);
-  expectNumel('matmulTT: c', c, M * N);
+  const batch = options.batch ?? { count: 1, strideA: M * K, strideB: K * N, strideC: M * N };
+  const groupB = batch.groupB ?? 1;
+  if (!(batch.count >= 1 && groupB >= 1 && batch.count % groupB === 0)) throw new Error(`matmulTT: a batch of ${batch.count} products in groups of ${groupB}`);
+  if (batch.strideA < M * K || batch.strideB < K * N || batch.strideC < M * N) throw new Error(`matmulTT: batch strides ${batch.strideA}, ${batch.strideB}, ${batch.strideC} overlap [${M}, ${K}] · [${K}, ${N}] blocks`);
+  const expectSize = options.batch ? expectAtLeast : expectNumel;
+  expectSize('matmulTT: a', a, (batch.count - 1) * batch.strideA + M * K);
+  expectSize('matmulTT: b', b, (batch.count / groupB - 1) * batch.strideB + K * N);
+  expectSize('matmulTT: c', c, (batch.count - 1) * batch.strideC + M * N);
   expectNoAlias('matmulTT', c, a, b);
   const [aM, aK] = options.transA ? [1, M] : [K, 1];
   const [bK, bN] = options.transB ? [1, K] : [N, 1];
-  const params = packParams([M, N, K, aM, aK, bK, bN, options.accumulate ? 1 : 0, { f32: options.alpha ?? 1 }]);
-  if (options.transA && !options.transB && M % 4 === 0 && N % 4 === 0 && !options.scalarKernel) {
-    rt.dispatch(rt.pipeline(codeTT, 'tn_vec4'), [a, b, c], [Math.ceil(N / 64), Math.ceil(M / 64)], params);
+  const params = packParams([M, N, K, aM, aK, bK, bN, options.accumulate ? 1 : 0, { f32: options.alpha ?? 1 }, batch.strideA, batch.strideB, batch.strideC, groupB]);
+  const aligned = [batch.strideA, batch.strideB, batch.strideC].every((s) => s % 4 === 0);
+  if (options.transA && !options.transB && M % 4 === 0 && N % 4 === 0 && aligned && !options.scalarKernel) {
+    rt.dispatch(rt.pipeline(codeTT, 'tn_vec4'), [a, b, c], [Math.ceil(N / 64), Math.ceil(M / 64), batch.count], params);
   } else {
-    rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32)], params);
+    rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32), batch.count], params);
   }
   return c;
 }

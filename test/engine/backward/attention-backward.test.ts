@@ -71,11 +71,13 @@ describe('attention_backward', () => {
     expect(Array.from(dk.subarray(kn + 4 * c.nKv * c.d, 2 * kn)).every((x) => x === 0)).toBe(true);
   });
 
-  it('picks a thread-per-row kernel on software adapters (row blocks on lavapipe up to d = 64) and workgroup-per-row on GPUs', async () => {
+  it('picks a row kernel on software adapters (row blocks on lavapipe up to d = 64; elsewhere products for self-attention) and workgroup-per-row on GPUs', async () => {
     const rt = await testRuntime();
     const lavapipe = /llvmpipe/.test(rt.gpu.info.description);
-    const software = (d: number) => (lavapipe && d <= 64 && d % 4 === 0 ? 'thread-per-row-block' : 'thread-per-row');
-    for (const d of [6, 32, 64, 128]) expect(attentionBackwardKernelFor(rt, d)).toBe(rt.gpu.info.isSoftware ? software(d) : 'workgroup-per-row');
+    const software = (d: number) => (lavapipe && d <= 64 && d % 4 === 0 ? 'thread-per-row-block' : d % 4 === 0 ? 'products' : 'thread-per-row');
+    for (const d of [6, 32, 64, 128]) {
+      expect(attentionBackwardKernelFor(rt, { B: 2, Tq: 16, S: 16, nH: 2, nKv: 1, d })).toBe(rt.gpu.info.isSoftware ? software(d) : 'workgroup-per-row');
+    }
   });
 
   const cases: [string, Case][] = [
@@ -92,9 +94,9 @@ describe('attention_backward', () => {
     // thread-per-row reads vec4s when d % 4 = 0 (every case above) and single floats otherwise
     ['a head dim not a multiple of 4, d = 6', { B: 2, Tq: 3, S: 6, nHeads: 2, nKv: 1, d: 6, start: [3, 0] }],
   ];
-  for (const kernel of ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block'] as const) {
+  for (const kernel of ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block', 'products'] as const) {
     for (const [name, c] of cases) {
-      if (kernel === 'thread-per-row-block' && c.d % 4 !== 0) continue; // it reads vec4s
+      if ((kernel === 'thread-per-row-block' || kernel === 'products') && c.d % 4 !== 0) continue; // they read vec4s
       it(`${kernel}: dq, dk, dv match the reference: ${name}`, async () => {
         const rt = await testRuntime();
         const { errors, dk, dv } = await compareWithReference(rt, c, 11, kernel);
@@ -118,7 +120,7 @@ describe('attention_backward', () => {
     const [q, k, v, dout] = [0, 1, 2, 3].map((i) => rt.tensor([1, 5, (i === 1 || i === 2 ? 1 : 2) * 8], randomArray(5 * (i === 1 || i === 2 ? 1 : 2) * 8, 40 + i)));
     const start = u32Buffer(rt, [0]);
     const f = attention(rt, q, k, v, start, dims);
-    for (const kernel of ['thread-per-row', 'thread-per-row-block'] as const) {
+    for (const kernel of ['thread-per-row', 'thread-per-row-block', 'products'] as const) {
       const right = await rt.readTensor(attentionBackwardWith(kernel, rt, q, k, v, dout, start, dims, {}, { o: f.out, lse: f.lse }).dq);
       const wrong = await rt.readTensor(attentionBackwardWith(kernel, rt, q, k, v, dout, start, dims, {}, { o: f.out, lse: rt.zeros([1, 5, 2]) }).dq);
       expect(maxRelativeToScale(wrong, right)).toBeGreaterThan(0.1);

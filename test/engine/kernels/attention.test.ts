@@ -18,7 +18,7 @@ const CASES: Case[] = [
 ];
 
 describe('attention over a KV cache', () => {
-  const kernels: AttentionKernel[] = ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block'];
+  const kernels: AttentionKernel[] = ['workgroup-per-row', 'thread-per-row', 'thread-per-row-block', 'products'];
   for (const kernel of kernels) for (const { name, dims, start } of CASES) {
     if (kernel !== 'workgroup-per-row' && dims.d % 4 !== 0) continue; // those kernels read vec4s
     it(`${kernel}, ${name}: B=${dims.B} Tq=${dims.Tq} S=${dims.S} nH=${dims.nH} nKv=${dims.nKv} d=${dims.d}`, async () => {
@@ -69,12 +69,14 @@ describe('attention over a KV cache', () => {
     });
   }
 
-  it('picks thread-per-row kernels on software adapters for prefill (row blocks on lavapipe up to d = 64), workgroup-per-row otherwise', async () => {
+  it('picks row kernels on software adapters for prefill (row blocks on lavapipe up to d = 64; elsewhere products when the queries see most of the cache and the scores fit), workgroup-per-row otherwise', async () => {
     const rt = await testRuntime();
     const lavapipe = /llvmpipe/.test(rt.gpu.info.description);
-    for (const [Tq, d] of [[1, 32], [16, 6], [16, 32], [16, 128]]) {
-      const software = Tq === 1 || d % 4 !== 0 ? 'workgroup-per-row' : lavapipe && d <= 64 ? 'thread-per-row-block' : 'thread-per-row';
-      expect(attentionKernelFor(rt, { B: 1, Tq, S: 16, nH: 2, nKv: 1, d })).toBe(rt.gpu.info.isSoftware ? software : 'workgroup-per-row');
+    // [B, Tq, S, d]: decode, odd d, self-attention, a short prefill into a long cache, scores over the 64 MiB cap
+    for (const [B, Tq, S, d] of [[1, 1, 16, 32], [1, 16, 16, 6], [1, 16, 16, 32], [1, 16, 16, 128], [1, 16, 64, 32], [8, 2048, 2048, 32]]) {
+      const products = 2 * Tq >= S && B * 2 * Tq * S * 4 <= 64 * 2 ** 20;
+      const software = Tq === 1 || d % 4 !== 0 ? 'workgroup-per-row' : lavapipe && d <= 64 ? 'thread-per-row-block' : products ? 'products' : 'thread-per-row';
+      expect(attentionKernelFor(rt, { B, Tq, S, nH: 2, nKv: 1, d })).toBe(rt.gpu.info.isSoftware ? software : 'workgroup-per-row');
     }
   });
 

@@ -235,3 +235,41 @@ describe('matmulTT vec4 kernel (weight gradients dW = dYᵀ · X)', () => {
     expect(maxAbsDiff(vec4, scalar)).toBeLessThanOrEqual(dotErrorBound(K + 1, K));
   });
 });
+
+describe('matmulTT batches (one dispatch for many products)', () => {
+  // 6 products in groups of 3 sharing a B block (grouped-query attention's layout), strides with gaps between
+  // blocks; both kernels: the vec4 one (transA, sides multiples of 4) and the general one
+  const [count, group, M, K, N] = [6, 3, 8, 5, 12];
+  const [strideA, strideB, strideC] = [K * M + 4, K * N + 8, M * N + 4];
+  for (const scalarKernel of [false, true]) {
+    it(`each product z reads A_z, B_(z / group) and writes C_z only (${scalarKernel ? 'general' : 'vec4'} kernel)`, async () => {
+      const rt = await testRuntime();
+      const a = randomArray(count * strideA, 31); // block z: stored [K, M] at z · strideA
+      const b = randomArray((count / group) * strideB, 32); // block z / group: [K, N]
+      const c0 = randomArray(count * strideC, 33);
+      const c = await withoutGpuErrors(rt, () => {
+        const tc = rt.tensor([count * strideC], c0);
+        matmulTT(rt, rt.tensor([count * strideA], a), rt.tensor([(count / group) * strideB], b), tc, M, K, N,
+          { transA: true, accumulate: true, alpha: 0.5, scalarKernel, batch: { count, strideA, strideB, strideC, groupB: group } });
+        return rt.readTensor(tc);
+      });
+      const want = c0.slice();
+      for (let z = 0; z < count; z++) {
+        const az = a.subarray(z * strideA, z * strideA + K * M);
+        const bz = b.subarray(Math.floor(z / group) * strideB, Math.floor(z / group) * strideB + K * N);
+        const ref = matmulRef(transpose(az, K, M), transpose(bz, K, N), M, K, N);
+        for (let i = 0; i < M * N; i++) want[z * strideC + i] += 0.5 * ref[i];
+      }
+      // the gaps between C blocks keep their values
+      expect(maxAbsDiff(c, want)).toBeLessThanOrEqual(dotErrorBound(K + 1, K));
+    });
+  }
+
+  it('refuses overlapping blocks, a batch not divisible by its group and operands too small for the batch', async () => {
+    const rt = await testRuntime();
+    const t = (n: number) => rt.tensor([n]);
+    expect(() => matmulTT(rt, t(64), t(64), t(64), 4, 4, 4, { batch: { count: 2, strideA: 8, strideB: 16, strideC: 16 } })).toThrow(/overlap/);
+    expect(() => matmulTT(rt, t(64), t(64), t(64), 4, 4, 4, { batch: { count: 3, strideA: 16, strideB: 16, strideC: 16, groupB: 2 } })).toThrow(/groups of 2/);
+    expect(() => matmulTT(rt, t(16), t(64), t(64), 4, 4, 4, { batch: { count: 2, strideA: 16, strideB: 16, strideC: 16 } })).toThrow(/a: expected at least 32/);
+  });
+});

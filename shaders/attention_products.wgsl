@@ -1,0 +1,123 @@
+// Attention through batched products (attention_products.ts): the layout kernels around matmulTT's tn_vec4 and
+// the softmax kernels between the products. Block z = b · nH + h is (sequence b, query head h); rows and key slots
+// are padded to Tq4, S4 (multiples of 4, as tn_vec4 needs) and the padding holds zeros.
+
+struct Layout { B: u32, T: u32, T4: u32, nx: u32, d: u32, group: u32, transposed: u32 }
+@group(0) @binding(0) var<uniform> l: Layout;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+
+// to_heads: src [B, T, nx · d] → dst [B · nx, T4, d], or [B · nx, d, T4] when transposed; rows t ≥ T are 0.
+@compute @workgroup_size(256)
+fn to_heads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  let block = l.T4 * l.d;
+  if (i >= l.B * l.nx * block) { return; }
+  let z = i / block;
+  let r = i % block;
+  var t = r / l.d;
+  var c = r % l.d;
+  if (l.transposed != 0u) {
+    c = r / l.T4;
+    t = r % l.T4;
+  }
+  var v = 0.0;
+  if (t < l.T) { v = src[((z / l.nx * l.T + t) * l.nx + z % l.nx) * l.d + c]; }
+  dst[i] = v;
+}
+
+// from_heads: src [B · nx · group, T4, d] → dst [B, T, nx · d], summing each group of consecutive head blocks
+// (the query heads that share a key/value head: their dk, dv add up).
+@compute @workgroup_size(256)
+fn from_heads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  if (i >= l.B * l.T * l.nx * l.d) { return; }
+  let c = i % l.d;
+  let h = i / l.d % l.nx;
+  let t = i / (l.d * l.nx) % l.T;
+  let b = i / (l.d * l.nx * l.T);
+  var sum = 0.0;
+  for (var g = 0u; g < l.group; g++) {
+    let z = (b * l.nx + h) * l.group + g;
+    sum += src[(z * l.T4 + t) * l.d + c];
+  }
+  dst[i] = sum;
+}
+
+struct Scores { B: u32, Tq: u32, S: u32, nH: u32, Tq4: u32, S4: u32, knownLse: u32 }
+@group(0) @binding(0) var<uniform> p: Scores;
+@group(0) @binding(1) var<storage, read> start: array<u32>;
+// [B, Tq, nH]: read by probs_backward when knownLse, written by probs_forward
+@group(0) @binding(2) var<storage, read_write> lse: array<f32>;
+// [B · nH, Tq4, S4]: the scaled scores q·kᵀ / sqrt(d); probs_backward replaces them by the probabilities P
+@group(0) @binding(3) var<storage, read_write> s: array<f32>;
+// probs_forward: Pᵀ [B · nH, S4, Tq4]. probs_backward: dP = dout · vᵀ [B · nH, Tq4, S4], replaced by dS
+@group(0) @binding(4) var<storage, read_write> x: array<f32>;
+// probs_backward: dSᵀ [B · nH, S4, Tq4]
+@group(0) @binding(5) var<storage, read_write> dsT: array<f32>;
+
+// Keys query row i of block z sees: slots j < S with j ≤ start[b] + i; none for padded rows.
+fn seenKeys(z: u32, i: u32) -> u32 {
+  if (i >= p.Tq) { return 0u; }
+  return min(p.S, start[z / p.nH] + i + 1u);
+}
+
+// log Σ_{j < seen} exp(s_j) over one row of scores (rows seeing no key: 0)
+fn rowLse(base: u32, seen: u32) -> f32 {
+  if (seen == 0u) { return 0.0; }
+  var m = s[base];
+  for (var j = 1u; j < seen; j++) { m = max(m, s[base + j]); }
+  var sum = 0.0;
+  for (var j = 0u; j < seen; j++) { sum += exp(s[base + j] - m); }
+  return m + log(sum);
+}
+
+fn lseIndex(z: u32, i: u32) -> u32 {
+  return (z / p.nH * p.Tq + i) * p.nH + z % p.nH;
+}
+
+// One thread per query row (z, i): lse, and Pᵀ for out = P · v (masked and padded entries 0).
+@compute @workgroup_size(64)
+fn probs_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * 64u;
+  if (row >= p.B * p.nH * p.Tq4) { return; }
+  let z = row / p.Tq4;
+  let i = row % p.Tq4;
+  let base = row * p.S4;
+  let seen = seenKeys(z, i);
+  let m = rowLse(base, seen);
+  if (i < p.Tq) { lse[lseIndex(z, i)] = m; }
+  for (var j = 0u; j < p.S4; j++) {
+    var prob = 0.0;
+    if (j < seen) { prob = exp(s[base + j] - m); }
+    x[(z * p.S4 + j) * p.Tq4 + i] = prob;
+  }
+}
+
+// One thread per query row (z, i): P = exp(s − lse), D = Σ_j P ∘ dP (= dout · out), dS = P ∘ (dP − D), written
+// as dS over dP and as dSᵀ; P over the scores. lse from the forward when knownLse, else from the row.
+@compute @workgroup_size(64)
+fn probs_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * 64u;
+  if (row >= p.B * p.nH * p.Tq4) { return; }
+  let z = row / p.Tq4;
+  let i = row % p.Tq4;
+  let base = row * p.S4;
+  let seen = seenKeys(z, i);
+  var m = 0.0;
+  if (seen > 0u) {
+    if (p.knownLse != 0u) { m = lse[lseIndex(z, i)]; } else { m = rowLse(base, seen); }
+  }
+  var D = 0.0;
+  for (var j = 0u; j < seen; j++) {
+    let prob = exp(s[base + j] - m);
+    s[base + j] = prob;
+    D += prob * x[base + j];
+  }
+  for (var j = 0u; j < p.S4; j++) {
+    var ds = 0.0;
+    if (j < seen) { ds = s[base + j] * (x[base + j] - D); } else { s[base + j] = 0.0; }
+    x[base + j] = ds;
+    dsT[(z * p.S4 + j) * p.Tq4 + i] = ds;
+  }
+}
