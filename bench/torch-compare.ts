@@ -2,8 +2,9 @@
 // variable-length batches for the same steps as the engine: full-parameter SFT on curriculum problems (16 per step)
 // and LoRA DPO (8 pairs per step, the loop's defaults). Reports response tokens/s, ours against PyTorch's measured
 // in the same run (goal: ratio ≥ 1 on lavapipe). Skipped with a note when /usr/bin/python3 has no torch.
-// PyTorch runs once per BLAS installed (blasChoices): the reference BLAS that `apt install python3-torch` brings,
-// and OpenBLAS when libopenblas0-openmp (or -pthread) is installed, about 8x faster at these products.
+// PyTorch runs once per BLAS installed (blasChoices): the reference BLAS (libblas3) that `apt install python3-torch`
+// brings on a machine with no other BLAS, and OpenBLAS when libopenblas0-openmp (or -pthread) is installed, about
+// 6x faster at these steps.
 // The Python side: scripts/bench-torch/train_tiny.py (same model, padding, losses, AdamW and clipping).
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
