@@ -76,21 +76,27 @@ fn lseIndex(z: u32, i: u32) -> u32 {
   return (z / p.nH * p.Tq + i) * p.nH + z % p.nH;
 }
 
+// Query row i of block z: its scores start at base, and it sees keys 0 .. seen − 1.
+struct QueryRow { z: u32, i: u32, base: u32, seen: u32 }
+
+fn queryRow(row: u32) -> QueryRow {
+  let z = row / p.Tq4;
+  let i = row % p.Tq4;
+  return QueryRow(z, i, row * p.S4, seenKeys(z, i));
+}
+
 // One thread per query row (z, i): lse, and Pᵀ for out = P · v (masked and padded entries 0).
 @compute @workgroup_size(64)
 fn probs_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let row = gid.x + gid.y * nwg.x * 64u;
   if (row >= p.B * p.nH * p.Tq4) { return; }
-  let z = row / p.Tq4;
-  let i = row % p.Tq4;
-  let base = row * p.S4;
-  let seen = seenKeys(z, i);
-  let m = rowLse(base, seen);
-  if (i < p.Tq) { lse[lseIndex(z, i)] = m; }
+  let r = queryRow(row);
+  let m = rowLse(r.base, r.seen);
+  if (r.i < p.Tq) { lse[lseIndex(r.z, r.i)] = m; }
   for (var j = 0u; j < p.S4; j++) {
     var prob = 0.0;
-    if (j < seen) { prob = exp(s[base + j] - m); }
-    x[(z * p.S4 + j) * p.Tq4 + i] = prob;
+    if (j < r.seen) { prob = exp(s[r.base + j] - m); }
+    x[(r.z * p.S4 + j) * p.Tq4 + r.i] = prob;
   }
 }
 
@@ -100,24 +106,21 @@ fn probs_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
 fn probs_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let row = gid.x + gid.y * nwg.x * 64u;
   if (row >= p.B * p.nH * p.Tq4) { return; }
-  let z = row / p.Tq4;
-  let i = row % p.Tq4;
-  let base = row * p.S4;
-  let seen = seenKeys(z, i);
+  let r = queryRow(row);
   var m = 0.0;
-  if (seen > 0u) {
-    if (p.knownLse != 0u) { m = lse[lseIndex(z, i)]; } else { m = rowLse(base, seen); }
+  if (r.seen > 0u) {
+    if (p.knownLse != 0u) { m = lse[lseIndex(r.z, r.i)]; } else { m = rowLse(r.base, r.seen); }
   }
   var D = 0.0;
-  for (var j = 0u; j < seen; j++) {
-    let prob = exp(s[base + j] - m);
-    s[base + j] = prob;
-    D += prob * x[base + j];
+  for (var j = 0u; j < r.seen; j++) {
+    let prob = exp(s[r.base + j] - m);
+    s[r.base + j] = prob;
+    D += prob * x[r.base + j];
   }
   for (var j = 0u; j < p.S4; j++) {
     var ds = 0.0;
-    if (j < seen) { ds = s[base + j] * (x[base + j] - D); } else { s[base + j] = 0.0; }
-    x[base + j] = ds;
-    dsT[(z * p.S4 + j) * p.Tq4 + i] = ds;
+    if (j < r.seen) { ds = s[r.base + j] * (x[r.base + j] - D); } else { s[r.base + j] = 0.0; }
+    x[r.base + j] = ds;
+    dsT[(r.z * p.S4 + j) * p.Tq4 + r.i] = ds;
   }
 }

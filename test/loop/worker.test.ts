@@ -71,15 +71,16 @@ describe('the loop worker in Chromium', () => {
   it('a run survives a reload mid-iteration and finishes', { timeout: 600_000 }, async () => {
     const runId = await page.evaluate((config) => (window as unknown as { loop: Loop }).loop.api.create(config, 'reload test'), CONFIG);
     await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.start(id), runId);
-    // wait until iteration 2 has sampled its problems, then reload: its pairs stage is in progress or next, and the
-    // resumed worker must rebuild the policy from the base model and iteration 1's adapter
-    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.events.some((e) => e.type === 'stage-done' && e.stage === 'sample' && e.iteration === 2), undefined, { timeout: 240_000 });
+    // wait until iteration 2 has probed, then reload: one of its later stages is in progress or next (training is
+    // fast enough here that even its train stage may finish before the page goes), and the resumed worker must
+    // rebuild the policy from the base model and the adapters saved by then
+    await page.waitForFunction(() => (window as unknown as { loop: Loop }).loop.events.some((e) => e.type === 'stage-done' && e.stage === 'probe' && e.iteration === 2), undefined, { timeout: 240_000 });
     const trained = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.events.some((e: any) => e.type === 'stage-done' && e.stage === 'train' && e.iteration === 1 && e.summary.skipped === false));
     await page.reload();
     await page.waitForFunction(() => document.title === 'ready');
     const before = await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.api.status(id), runId);
     console.log(`after the reload: next stage ${JSON.stringify(before.next)}, ${before.saved.length} outputs saved`);
-    expect(before.saved).toContain('iter-2/sample');
+    expect(before.saved).toContain('iter-2/probe');
     expect(before.saved).not.toContain('iter-2/eval');
     expect(before.next).not.toBeNull();
     const runs = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.api.listRuns());
@@ -95,7 +96,9 @@ describe('the loop worker in Chromium', () => {
     expect(resumedStages.at(-1)).toBe('2/eval');
     expect(trained).toBe(true);
     const logs = await page.evaluate(() => (window as unknown as { loop: Loop }).loop.events.filter((e: any) => e.type === 'log').map((e: any) => e.message));
-    expect(logs).toContain('policy restored: base model + adapters of iterations 1');
+    const adapters = [1, 2].filter((i) => before.saved.includes(`iter-${i}/adapter`));
+    expect(adapters[0]).toBe(1);
+    expect(logs).toContain(`policy restored: base model + adapters of iterations ${adapters.join(', ')}`);
     const evaluation = await page.evaluate((id) => (window as unknown as { loop: Loop }).loop.api.getStage(id, 'iter-2/eval'), runId);
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0);
     expect(evaluation.correct).toHaveLength(8);
