@@ -107,3 +107,72 @@ fn tn_vec4(@builtin(global_invocation_id) gid: vec3u) {
   storeRows(cZ4, ma * 4u, na + 1u, e0, e1, e2, e3);
   storeRows(cZ4, ma * 4u + 4u, na + 1u, f0, f1, f2, f3);
 }
+
+// nt_vec4 / nn_vec4: op(A) = A (rows contiguous along K), K a multiple of 4, N a multiple of 4; op(B) = Bᵀ
+// (nt: B [N, K], rows contiguous along K) or B (nn: B [K, N], rows contiguous along N). Thin products such as
+// LoRA's x · Aᵀ, u · Bᵀ, dy · B and du · A (one side the rank r). A thread computes a 4 × 4 block from 8 vec4
+// loads per 4 k (main: 32 scalar loads). Threads run along a flat index over the blocks, column quads first, so
+// a thin C (N = 8: 2 quads) keeps every thread of a workgroup busy. Grid: [gx, gy] workgroups of 64 covering
+// ceil(M / 4) · N / 4 blocks (flat index = gid.x + gid.y · gx · 64), z the batch.
+fn flatBlock(gid: vec3u, nwg: vec3u) -> vec2u {
+  let i = gid.x + gid.y * nwg.x * 64u;
+  let N4 = p.N / 4u;
+  return vec2u(i % N4, i / N4); // (column quad, row quad)
+}
+
+// writes C's rows m0 .. m0 + 3 (those under M) at column quad n4
+fn storeBlock(cZ4: u32, m0: u32, n4: u32, acc: array<vec4f, 4>) {
+  let N4 = p.N / 4u;
+  for (var i = 0u; i < 4u; i++) {
+    if (m0 + i >= p.M) { return; }
+    let idx = cZ4 + (m0 + i) * N4 + n4;
+    var v = p.alpha * acc[i];
+    if (p.accumulate != 0u) { v += c4[idx]; }
+    c4[idx] = v;
+  }
+}
+
+@compute @workgroup_size(64)
+fn nt_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let blk = flatBlock(gid, nwg);
+  let m0 = blk.y * 4u;
+  if (m0 >= p.M) { return; }
+  let K4 = p.K / 4u;
+  let aZ4 = gid.z * (p.zA / 4u);
+  let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u);
+  // rows past M read the last row (never written back); B rows n0 .. n0 + 3 exist (N a multiple of 4)
+  let ar = vec4u(m0, min(m0 + 1u, p.M - 1u), min(m0 + 2u, p.M - 1u), min(m0 + 3u, p.M - 1u)) * K4 + aZ4;
+  let br = (blk.x * 4u + vec4u(0u, 1u, 2u, 3u)) * K4 + bZ4;
+  var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  for (var k4 = 0u; k4 < K4; k4++) {
+    let b0 = b4[br.x + k4]; let b1 = b4[br.y + k4]; let b2 = b4[br.z + k4]; let b3 = b4[br.w + k4];
+    for (var i = 0u; i < 4u; i++) {
+      let av = a4[ar[i] + k4];
+      acc[i] += vec4f(dot(av, b0), dot(av, b1), dot(av, b2), dot(av, b3));
+    }
+  }
+  storeBlock(gid.z * (p.zC / 4u), m0, blk.x, acc);
+}
+
+@compute @workgroup_size(64)
+fn nn_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let blk = flatBlock(gid, nwg);
+  let m0 = blk.y * 4u;
+  if (m0 >= p.M) { return; }
+  let K4 = p.K / 4u;
+  let N4 = p.N / 4u;
+  let aZ4 = gid.z * (p.zA / 4u);
+  let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u) + blk.x;
+  let ar = vec4u(m0, min(m0 + 1u, p.M - 1u), min(m0 + 2u, p.M - 1u), min(m0 + 3u, p.M - 1u)) * K4 + aZ4;
+  var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  for (var k4 = 0u; k4 < K4; k4++) {
+    // B rows 4·k4 .. 4·k4 + 3 at this thread's column quad
+    let bk = bZ4 + k4 * 4u * N4;
+    let b0 = b4[bk]; let b1 = b4[bk + N4]; let b2 = b4[bk + 2u * N4]; let b3 = b4[bk + 3u * N4];
+    for (var i = 0u; i < 4u; i++) {
+      let av = a4[ar[i] + k4];
+      acc[i] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
+    }
+  }
+  storeBlock(gid.z * (p.zC / 4u), m0, blk.x, acc);
+}

@@ -182,8 +182,10 @@ describe('matmul with frozen weights', () => {
 
 describe('matmulTT (activations, optional transposes)', () => {
   // with M and N multiples of 4, transA without transB runs the vec4 kernel (tn_vec4): odd row and column quads
-  // (12, 20), a single quad (4), and 64 × 128 exercise its 8 × 8 blocks' edges
-  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41], [12, 7, 20], [8, 33, 4], [64, 50, 128]]) {
+  // (12, 20), a single quad (4), and 64 × 128 exercise its 8 × 8 blocks' edges. Without transA, K and N multiples
+  // of 4 run nt_vec4 / nn_vec4: rows past a block's edge (37, 5, 130), LoRA's thin sides (N 8, K 8), and more
+  // blocks than one workgroup covers (130 × 132)
+  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41], [12, 7, 20], [8, 33, 4], [64, 50, 128], [37, 128, 8], [5, 8, 12], [130, 8, 132]]) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         it(`M=${M} K=${K} N=${N} transA=${transA} transB=${transB}`, async () => {
@@ -236,6 +238,30 @@ describe('matmulTT vec4 kernel (weight gradients dW = dYᵀ · X)', () => {
   });
 });
 
+describe('matmulTT thin vec4 kernels (LoRA: x · Aᵀ, u · Bᵀ, dy · B, du · A)', () => {
+  // N = 8 (into the rank) and K = 8 (out of it), M not a multiple of 4; both B layouts, alpha and accumulate
+  for (const [M, K, N] of [[203, 128, 8], [203, 8, 128]]) {
+    for (const transB of [true, false]) {
+      it(`gives the general kernel's result at M ${M}, K ${K}, N ${N}, ${transB ? 'nt' : 'nn'}`, async () => {
+        const rt = await testRuntime();
+        const a = randomArray(M * K, 41); // [M, K]
+        const b = randomArray(K * N, 42); // stored [N, K] (nt) or [K, N] (nn)
+        const c0 = randomArray(M * N, 43);
+        const run = (scalarKernel: boolean) => withoutGpuErrors(rt, () => {
+          const c = rt.tensor([M, N], c0);
+          matmulTT(rt, rt.tensor([M, K], a), rt.tensor([K * N], b), c, M, K, N, { transB, accumulate: true, alpha: 2, scalarKernel });
+          return rt.readTensor(c);
+        });
+        const vec4 = await run(false);
+        const scalar = await run(true);
+        const ref = matmulRef(a, transB ? b : transpose(b, K, N), M, K, N).map((v, i) => 2 * v + c0[i]);
+        expect(maxAbsDiff(vec4, ref)).toBeLessThanOrEqual(dotErrorBound(2 * K + 1, K));
+        expect(maxAbsDiff(vec4, scalar)).toBeLessThanOrEqual(dotErrorBound(2 * K + 1, K));
+      });
+    }
+  }
+});
+
 describe('matmulTT batches (one dispatch for many products)', () => {
   // 6 products in groups of 3 sharing a B block (grouped-query attention's layout), strides with gaps between
   // blocks; both kernels: the vec4 one (transA, sides multiples of 4) and the general one
@@ -262,6 +288,32 @@ describe('matmulTT batches (one dispatch for many products)', () => {
       }
       // the gaps between C blocks keep their values
       expect(maxAbsDiff(c, want)).toBeLessThanOrEqual(dotErrorBound(K + 1, K));
+    });
+  }
+
+  // the same for the thin vec4 kernels (A blocks stored [M, K]; K and N multiples of 4, M not)
+  for (const transB of [true, false]) {
+    it(`each product z reads A_z, B_(z / group) and writes C_z only (${transB ? 'nt' : 'nn'}_vec4)`, async () => {
+      const rt = await testRuntime();
+      const [Mt, Kt] = [7, 8];
+      const [sA, sB, sC] = [Mt * Kt + 4, Kt * N + 8, Mt * N + 4];
+      const a = randomArray(count * sA, 34);
+      const b = randomArray((count / group) * sB, 35);
+      const c0 = randomArray(count * sC, 36);
+      const c = await withoutGpuErrors(rt, () => {
+        const tc = rt.tensor([count * sC], c0);
+        matmulTT(rt, rt.tensor([count * sA], a), rt.tensor([(count / group) * sB], b), tc, Mt, Kt, N,
+          { transB, accumulate: true, alpha: 0.5, batch: { count, strideA: sA, strideB: sB, strideC: sC, groupB: group } });
+        return rt.readTensor(tc);
+      });
+      const want = c0.slice();
+      for (let z = 0; z < count; z++) {
+        const az = a.subarray(z * sA, z * sA + Mt * Kt);
+        const bz = b.subarray(Math.floor(z / group) * sB, Math.floor(z / group) * sB + Kt * N);
+        const ref = matmulRef(az, transB ? bz : transpose(bz, Kt, N), Mt, Kt, N);
+        for (let i = 0; i < Mt * N; i++) want[z * sC + i] += 0.5 * ref[i];
+      }
+      expect(maxAbsDiff(c, want)).toBeLessThanOrEqual(dotErrorBound(Kt + 1, Kt));
     });
   }
 
