@@ -65,11 +65,13 @@ export interface AcquireOptions {
 const SOFTWARE_PATTERN = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
 
 export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
-  const { adapter, source } = await findAdapter(options.powerPreference ?? 'high-performance');
-  return openDevice(adapter, source, options);
+  const { adapter, source, onSoftware } = await findAdapter(options.powerPreference ?? 'high-performance');
+  const gpu = await openDevice(adapter, source, options);
+  if (gpu.info.isSoftware) onSoftware?.();
+  return gpu;
 }
 
-async function findAdapter(powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; source: string }> {
+async function findAdapter(powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; source: string; onSoftware?: () => void }> {
   const nav = (globalThis as { navigator?: Navigator }).navigator;
   if (nav?.gpu) {
     const adapter = await nav.gpu.requestAdapter({ powerPreference });
@@ -84,8 +86,9 @@ async function findAdapter(powerPreference: GPUPowerPreference): Promise<{ adapt
   if (typeof process !== 'undefined' && process.versions?.node) {
     // Kept out of the browser bundle: the specifier is not a literal.
     const nodeModule = './gpu-node.ts';
-    const { requestNodeAdapter } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('./gpu-node.ts');
-    return requestNodeAdapter(powerPreference);
+    const { requestNodeAdapter, pollDawnByTimer } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('./gpu-node.ts');
+    // the adapter's threads share the CPU with this one: waits must not spin (pollDawnByTimer)
+    return { ...(await requestNodeAdapter(powerPreference)), onSoftware: pollDawnByTimer };
   }
   throw new NoAdapterError('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+) or Node with the `webgpu` package.');
 }
