@@ -133,9 +133,14 @@ export function forwardMatmuls(c: ModelConfig, N: number, M: number): { M: numbe
   ];
 }
 
+/** The least a timed run of products lasts: runs of a few milliseconds (M = 64) timed on the CPU clock came out up
+ * to 2x apart between repetitions. */
+const MIN_RUN_MS = 100;
+
 /**
  * Median milliseconds of one y = x·Wᵀ (f32 weights) at this shape, timed as `inner` products recorded back to back
- * and submitted together (so the figure is the kernel's, not one submit's round trip).
+ * and submitted together (so the figure is the kernel's, not one submit's round trip); `inner` grows until a run
+ * lasts MIN_RUN_MS.
  */
 export async function matmulMs(rt: Runtime, M: number, K: number, N: number, reps: number, inner = 16): Promise<number> {
   const w = uploadWeight(rt, uniformArray(N * K, 2), N, K, 'f32');
@@ -147,6 +152,10 @@ export async function matmulMs(rt: Runtime, M: number, K: number, N: number, rep
       await rt.sync();
     };
     await run();
+    const t0 = now();
+    await run();
+    const first = now() - t0;
+    if (first < MIN_RUN_MS) inner = Math.ceil((inner * MIN_RUN_MS) / Math.max(first, 1));
     const times: number[] = [];
     for (let r = 0; r < reps; r++) {
       const t0 = now();
@@ -287,7 +296,7 @@ async function decode(rt: Runtime, c: ModelConfig, reps: number, newTokens: numb
     // compiles the pipelines and fills the buffer pool and bind-group cache at the timed shapes, for both paths
     for (const sampleOnDevice of [true, false]) await generateBatch(gen, prompts, { maxNewTokens: 3, sampleOnDevice });
     const runs = { gpu: [] as Awaited<ReturnType<typeof timeOnce>>[], cpu: [] as Awaited<ReturnType<typeof timeOnce>>[] };
-    for (let r = 0; r < Math.max(1, Math.ceil(reps / 2)); r++) {
+    for (let r = 0; r < Math.max(2, Math.ceil(reps / 2)); r++) {
       runs.gpu.push(await timeOnce(true, r + 1));
       runs.cpu.push(await timeOnce(false, r + 1));
     }
