@@ -4,42 +4,60 @@
 
 struct Layout { B: u32, T: u32, T4: u32, nx: u32, d: u32, group: u32, transposed: u32 }
 @group(0) @binding(0) var<uniform> l: Layout;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+// vec4s along the head dim (d a multiple of 4): software adapters load and store a vec4 at the cost of a float
+@group(0) @binding(1) var<storage, read> src: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
+
+// columns 4 · c4 .. 4 · c4 + 3 of row t of head h of sequence b in src [B, T, nx · d]; 0 past T (padding)
+fn srcQuad(b: u32, t: u32, h: u32, c4: u32) -> vec4f {
+  if (t >= l.T) { return vec4f(0.0); }
+  return src[((b * l.T + t) * l.nx + h) * (l.d / 4u) + c4];
+}
 
 // to_heads: src [B, T, nx · d] → dst [B · nx, T4, d], or [B · nx, d, T4] when transposed; rows t ≥ T are 0.
+// A thread writes one vec4 of dst, or, transposed, a 4 × 4 tile (4 rows t × 4 columns c, read as 4 vec4s).
 @compute @workgroup_size(256)
 fn to_heads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * 256u;
-  let block = l.T4 * l.d;
-  if (i >= l.B * l.nx * block) { return; }
-  let z = i / block;
-  let r = i % block;
-  var t = r / l.d;
-  var c = r % l.d;
-  if (l.transposed != 0u) {
-    c = r / l.T4;
-    t = r % l.T4;
+  let d4 = l.d / 4u;
+  let quads = l.T4 / 4u;
+  if (l.transposed == 0u) {
+    if (i >= l.B * l.nx * l.T4 * d4) { return; }
+    let z = i / (l.T4 * d4);
+    dst[i] = srcQuad(z / l.nx, i / d4 % l.T4, z % l.nx, i % d4);
+    return;
   }
-  var v = 0.0;
-  if (t < l.T) { v = src[((z / l.nx * l.T + t) * l.nx + z % l.nx) * l.d + c]; }
-  dst[i] = v;
+  if (i >= l.B * l.nx * d4 * quads) { return; }
+  let z = i / (d4 * quads);
+  let c4 = i / quads % d4;
+  let t0 = (i % quads) * 4u;
+  let r0 = srcQuad(z / l.nx, t0, z % l.nx, c4);
+  let r1 = srcQuad(z / l.nx, t0 + 1u, z % l.nx, c4);
+  let r2 = srcQuad(z / l.nx, t0 + 2u, z % l.nx, c4);
+  let r3 = srcQuad(z / l.nx, t0 + 3u, z % l.nx, c4);
+  // dst rows c = 4 · c4 .. 4 · c4 + 3 of block z, at t quad t0 / 4: the tile's columns
+  let at = (z * l.d + c4 * 4u) * quads + t0 / 4u;
+  dst[at] = vec4f(r0.x, r1.x, r2.x, r3.x);
+  dst[at + quads] = vec4f(r0.y, r1.y, r2.y, r3.y);
+  dst[at + 2u * quads] = vec4f(r0.z, r1.z, r2.z, r3.z);
+  dst[at + 3u * quads] = vec4f(r0.w, r1.w, r2.w, r3.w);
 }
 
 // from_heads: src [B · nx · group, T4, d] → dst [B, T, nx · d], summing each group of consecutive head blocks
-// (the query heads that share a key/value head: their dk, dv add up).
+// (the query heads that share a key/value head: their dk, dv add up). A thread per vec4 of dst.
 @compute @workgroup_size(256)
 fn from_heads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * 256u;
-  if (i >= l.B * l.T * l.nx * l.d) { return; }
-  let c = i % l.d;
-  let h = i / l.d % l.nx;
-  let t = i / (l.d * l.nx) % l.T;
-  let b = i / (l.d * l.nx * l.T);
-  var sum = 0.0;
+  let d4 = l.d / 4u;
+  if (i >= l.B * l.T * l.nx * d4) { return; }
+  let c4 = i % d4;
+  let h = i / d4 % l.nx;
+  let t = i / (d4 * l.nx) % l.T;
+  let b = i / (d4 * l.nx * l.T);
+  var sum = vec4f(0.0);
   for (var g = 0u; g < l.group; g++) {
     let z = (b * l.nx + h) * l.group + g;
-    sum += src[(z * l.T4 + t) * l.d + c];
+    sum += src[(z * l.T4 + t) * d4 + c4];
   }
   dst[i] = sum;
 }

@@ -26,13 +26,15 @@ export function productsFit(rt: Runtime, { B, Tq, S, nH, d }: AttentionDims): bo
 function toHeads(rt: Runtime, x: Tensor, B: number, T: number, nx: number, d: number, transposed: boolean): Tensor {
   const T4 = roundUp4(T);
   const y = rt.tensor(transposed ? [B * nx, d, T4] : [B * nx, T4, d]);
-  rt.dispatch(rt.pipeline(code, 'to_heads'), [x, y], grid1d(rt, B * nx * T4 * d, 256), packParams([B, T, T4, nx, d, 1, transposed ? 1 : 0]));
+  // a thread per vec4 of y, or per 4 × 4 tile when transposed
+  const threads = transposed ? (B * nx * T4 * d) / 16 : (B * nx * T4 * d) / 4;
+  rt.dispatch(rt.pipeline(code, 'to_heads'), [x, y], grid1d(rt, threads, 256), packParams([B, T, T4, nx, d, 1, transposed ? 1 : 0]));
   return y;
 }
 
 /** y [B · nx · group, T4, d] → out [B, T, nx · d], each group of head blocks summed. */
 function fromHeads(rt: Runtime, y: Tensor, out: Tensor, B: number, T: number, nx: number, d: number, group: number): void {
-  rt.dispatch(rt.pipeline(code, 'from_heads'), [y, out], grid1d(rt, B * T * nx * d, 256), packParams([B, T, roundUp4(T), nx, d, group, 0]));
+  rt.dispatch(rt.pipeline(code, 'from_heads'), [y, out], grid1d(rt, (B * T * nx * d) / 4, 256), packParams([B, T, roundUp4(T), nx, d, group, 0]));
 }
 
 /** Scaled scores [B · nH, Tq4, S4] = a_z · b_{z / G}ᵀ / sqrt(d) from aT [B · nH, d, Tq4] and bT [B · nKv, d, S4]. */

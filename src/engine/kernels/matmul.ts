@@ -5,7 +5,7 @@ import body from '../../../shaders/matmul.wgsl?raw';
 import codeTT from '../../../shaders/matmul_tt.wgsl?raw';
 import type { Runtime, Tensor } from '../runtime.ts';
 import type { GpuWeight } from '../weights.ts';
-import { expectAtLeast, expectNoAlias, expectNumel, outputTensor, packParams, placeholder } from './common.ts';
+import { expectAtLeast, expectNoAlias, expectNumel, grid1d, outputTensor, packParams, placeholder } from './common.ts';
 import { padCols } from './elementwise.ts';
 import { transpose, transposable } from './transpose.ts';
 
@@ -133,13 +133,6 @@ export interface MatmulTTOptions {
   batch?: MatmulBatch;
 }
 
-/** Workgroups of 64 threads covering `threads` along a flat index (x first, then y: one dimension holds at most 65535). */
-function flatGrid(threads: number): [number, number] {
-  const groups = Math.ceil(threads / 64);
-  const x = Math.min(groups, 65535);
-  return [x, Math.ceil(groups / x)];
-}
-
 /**
  * Product z of a batch reads A at z · strideA, B at floor(z / groupB) · strideB and writes C at z · strideC
  * (strides in floats; groupB > 1 shares a B block among consecutive products, e.g. a key head among its query heads).
@@ -173,7 +166,7 @@ export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number
   if (options.transA && !options.transB && M % 4 === 0 && N % 4 === 0 && aligned && !options.scalarKernel) {
     rt.dispatch(rt.pipeline(codeTT, 'tn_vec4'), [a, b, c], [Math.ceil(N / 64), Math.ceil(M / 64), batch.count], params);
   } else if (!options.transA && K % 4 === 0 && N % 4 === 0 && aligned && !options.scalarKernel) {
-    rt.dispatch(rt.pipeline(codeTT, options.transB ? 'nt_vec4' : 'nn_vec4'), [a, b, c], [...flatGrid(Math.ceil(M / 4) * (N / 4)), batch.count], params);
+    rt.dispatch(rt.pipeline(codeTT, options.transB ? 'nt_vec4' : 'nn_vec4'), [a, b, c], [...grid1d(rt, Math.ceil(M / 4) * (N / 4), 64), batch.count], params);
   } else {
     rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32), batch.count], params);
   }
