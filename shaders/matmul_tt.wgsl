@@ -9,8 +9,10 @@
 //         (main: 8 scalar loads per 4 × 4). On software adapters, which load storage lane by lane, that measured
 //         1.5–3x faster (lavapipe: 6.9 → 10.5 GFLOP/s at M 384, K 4864, N 128; SwiftShader 1.2 → 2.4).
 //         Grid: [ceil(N/8)/8, ceil(M/8)/8].
-// Both take a batch along the grid's z: product z reads A at z · zA, B at (z / zGroupB) · zB (several A blocks per
-// B block: grouped-query attention's heads) and writes C at z · zC (offsets in floats; multiples of 4 for tn_vec4).
+// nt_vec4, nn_vec4 (below): op(A) = A, K and N multiples of 4 (thin products: LoRA's, one side the rank).
+// All take a batch along the grid's z: product z reads A at z · zA, B at (z / zGroupB) · zB (several A blocks per
+// B block: grouped-query attention's heads) and writes C at z · zC (offsets in floats; multiples of 4 for the vec4
+// kernels).
 
 struct Params { M: u32, N: u32, K: u32, aM: u32, aK: u32, bK: u32, bN: u32, accumulate: u32, alpha: f32, zA: u32, zB: u32, zC: u32, zGroupB: u32 }
 @group(0) @binding(0) var<uniform> p: Params;

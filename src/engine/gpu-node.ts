@@ -60,9 +60,9 @@ async function tryInstance(powerPreference: GPUPowerPreference): Promise<GPUAdap
  * Dawn's Node binding waits for the GPU (mapAsync, onSubmittedWorkDone) by polling in a setImmediate loop, which
  * keeps the JavaScript thread running flat out until the work is done. On a software adapter that thread takes a
  * core from the adapter's own threads (lavapipe runs one per core): on 2 cores, batch-64 decoding of tiny-math ran
- * at 1100–2000 tokens/s with the loop and 1800–3400 without it (wall clock). Dawn looks the global setImmediate up for every
- * poll, passing an unnamed native function; those polls are moved to setTimeout(…, 0), so the event loop sleeps
- * about a millisecond between them. Everything else still gets the real setImmediate.
+ * at 1100–2000 tokens/s (wall clock) with the loop and 1800–3400 without it. Dawn looks the global setImmediate up
+ * for every poll, passing an unnamed native function; those polls are moved to setTimeout(…, 0), so the event loop
+ * sleeps about a millisecond between them. Everything else still gets the real setImmediate.
  */
 export function pollDawnByTimer(): void {
   const immediate = globalThis.setImmediate as typeof setImmediate & { [pollsByTimer]?: true };

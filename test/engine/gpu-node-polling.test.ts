@@ -36,7 +36,7 @@ describe('waiting for a software adapter in Node', () => {
     const a = rt.tensor([n, n], randomArray(n * n, 1));
     const b = rt.tensor([n, n], randomArray(n * n, 2));
     const c = rt.tensor([n, n]);
-    // a few hundred milliseconds of work on lavapipe: the general kernel, several times
+    // over a hundred milliseconds of work on lavapipe: the general kernel, six times
     const work = () => { for (let i = 0; i < 6; i++) matmulTT(rt, a, b, c, n, n, n, { scalarKernel: true, accumulate: true }); };
     await busyWhileWaiting(rt, work); // compiles the pipeline
     const polite = globalThis.setImmediate;
