@@ -122,6 +122,12 @@ fn flatBlock(gid: vec3u, nwg: vec3u) -> vec2u {
   return vec2u(i % N4, i / N4); // (column quad, row quad)
 }
 
+// where rows m0 .. m0 + 3 of product z's A start, in vec4s; rows past M read the last row (never written back)
+fn aRows(m0: u32, z: u32) -> vec4u {
+  let rows = min(vec4u(m0, m0 + 1u, m0 + 2u, m0 + 3u), vec4u(p.M - 1u));
+  return rows * (p.K / 4u) + z * (p.zA / 4u);
+}
+
 // writes C's rows m0 .. m0 + 3 (those under M) at column quad n4
 fn storeBlock(cZ4: u32, m0: u32, n4: u32, acc: array<vec4f, 4>) {
   let N4 = p.N / 4u;
@@ -140,11 +146,9 @@ fn nt_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
   let m0 = blk.y * 4u;
   if (m0 >= p.M) { return; }
   let K4 = p.K / 4u;
-  let aZ4 = gid.z * (p.zA / 4u);
-  let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u);
-  // rows past M read the last row (never written back); B rows n0 .. n0 + 3 exist (N a multiple of 4)
-  let ar = vec4u(m0, min(m0 + 1u, p.M - 1u), min(m0 + 2u, p.M - 1u), min(m0 + 3u, p.M - 1u)) * K4 + aZ4;
-  let br = (blk.x * 4u + vec4u(0u, 1u, 2u, 3u)) * K4 + bZ4;
+  let ar = aRows(m0, gid.z);
+  // B rows n0 .. n0 + 3 exist (N a multiple of 4)
+  let br = (blk.x * 4u + vec4u(0u, 1u, 2u, 3u)) * K4 + (gid.z / p.zGroupB) * (p.zB / 4u);
   var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
   for (var k4 = 0u; k4 < K4; k4++) {
     let b0 = b4[br.x + k4]; let b1 = b4[br.y + k4]; let b2 = b4[br.z + k4]; let b3 = b4[br.w + k4];
@@ -163,9 +167,8 @@ fn nn_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
   if (m0 >= p.M) { return; }
   let K4 = p.K / 4u;
   let N4 = p.N / 4u;
-  let aZ4 = gid.z * (p.zA / 4u);
+  let ar = aRows(m0, gid.z);
   let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u) + blk.x;
-  let ar = vec4u(m0, min(m0 + 1u, p.M - 1u), min(m0 + 2u, p.M - 1u), min(m0 + 3u, p.M - 1u)) * K4 + aZ4;
   var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
   for (var k4 = 0u; k4 < K4; k4++) {
     // B rows 4·k4 .. 4·k4 + 3 at this thread's column quad
