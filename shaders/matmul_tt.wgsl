@@ -9,7 +9,7 @@
 //         (main: 8 scalar loads per 4 × 4). On software adapters, which load storage lane by lane, that measured
 //         1.5–3x faster (lavapipe: 6.9 → 10.5 GFLOP/s at M 384, K 4864, N 128; SwiftShader 1.2 → 2.4).
 //         Grid: [ceil(N/8)/8, ceil(M/8)/8].
-// nt_vec4, nn_vec4 (below): op(A) = A, K and N multiples of 4 (thin products: LoRA's, one side the rank).
+// n_vec4 (below): op(A) = A, K and N multiples of 4 (thin products: LoRA's, one side the rank).
 // All take a batch along the grid's z: product z reads A at z · zA, B at (z / zGroupB) · zB (several A blocks per
 // B block: grouped-query attention's heads) and writes C at z · zC (offsets in floats; multiples of 4 for the vec4
 // kernels).
@@ -110,7 +110,7 @@ fn tn_vec4(@builtin(global_invocation_id) gid: vec3u) {
   storeRows(cZ4, ma * 4u + 4u, na + 1u, f0, f1, f2, f3);
 }
 
-// nt_vec4 / nn_vec4: op(A) = A (rows contiguous along K), K a multiple of 4, N a multiple of 4; op(B) = Bᵀ
+// n_vec4 (nt / nn): op(A) = A (rows contiguous along K), K a multiple of 4, N a multiple of 4; op(B) = Bᵀ
 // (nt: B [N, K], rows contiguous along K) or B (nn: B [K, N], rows contiguous along N). Thin products such as
 // LoRA's x · Aᵀ, u · Bᵀ, dy · B and du · A (one side the rank r). A thread computes a 4 × 4 block from 8 vec4
 // loads per 4 k (main: 32 scalar loads). Threads run along a flat index over the blocks, column quads first, so
@@ -140,43 +140,36 @@ fn storeBlock(cZ4: u32, m0: u32, n4: u32, acc: array<vec4f, 4>) {
   }
 }
 
-@compute @workgroup_size(64)
-fn nt_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let blk = flatBlock(gid, nwg);
-  let m0 = blk.y * 4u;
-  if (m0 >= p.M) { return; }
-  let K4 = p.K / 4u;
-  let ar = aRows(m0, gid.z);
-  // B rows n0 .. n0 + 3 exist (N a multiple of 4)
-  let br = (blk.x * 4u + vec4u(0u, 1u, 2u, 3u)) * K4 + (gid.z / p.zGroupB) * (p.zB / 4u);
-  var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-  for (var k4 = 0u; k4 < K4; k4++) {
-    let b0 = b4[br.x + k4]; let b1 = b4[br.y + k4]; let b2 = b4[br.z + k4]; let b3 = b4[br.w + k4];
-    for (var i = 0u; i < 4u; i++) {
-      let av = a4[ar[i] + k4];
-      acc[i] += vec4f(dot(av, b0), dot(av, b1), dot(av, b2), dot(av, b3));
-    }
-  }
-  storeBlock(gid.z * (p.zC / 4u), m0, blk.x, acc);
-}
+// op(B) = Bᵀ (nt) or B (nn): a pipeline constant, so each variant compiles without the other's branch
+override TRANS_B: bool = true;
 
 @compute @workgroup_size(64)
-fn nn_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn n_vec4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let blk = flatBlock(gid, nwg);
   let m0 = blk.y * 4u;
   if (m0 >= p.M) { return; }
   let K4 = p.K / 4u;
   let N4 = p.N / 4u;
   let ar = aRows(m0, gid.z);
-  let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u) + blk.x;
+  let bZ4 = (gid.z / p.zGroupB) * (p.zB / 4u);
   var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
   for (var k4 = 0u; k4 < K4; k4++) {
-    // B rows 4·k4 .. 4·k4 + 3 at this thread's column quad
-    let bk = bZ4 + k4 * 4u * N4;
-    let b0 = b4[bk]; let b1 = b4[bk + N4]; let b2 = b4[bk + 2u * N4]; let b3 = b4[bk + 3u * N4];
-    for (var i = 0u; i < 4u; i++) {
-      let av = a4[ar[i] + k4];
-      acc[i] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
+    if (TRANS_B) {
+      // B rows n0 .. n0 + 3 (they exist: N a multiple of 4) at k quad k4
+      let br = bZ4 + blk.x * 4u * K4 + k4;
+      let b0 = b4[br]; let b1 = b4[br + K4]; let b2 = b4[br + 2u * K4]; let b3 = b4[br + 3u * K4];
+      for (var i = 0u; i < 4u; i++) {
+        let av = a4[ar[i] + k4];
+        acc[i] += vec4f(dot(av, b0), dot(av, b1), dot(av, b2), dot(av, b3));
+      }
+    } else {
+      // B rows 4·k4 .. 4·k4 + 3 at this thread's column quad
+      let bk = bZ4 + k4 * 4u * N4 + blk.x;
+      let b0 = b4[bk]; let b1 = b4[bk + N4]; let b2 = b4[bk + 2u * N4]; let b3 = b4[bk + 3u * N4];
+      for (var i = 0u; i < 4u; i++) {
+        let av = a4[ar[i] + k4];
+        acc[i] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
+      }
     }
   }
   storeBlock(gid.z * (p.zC / 4u), m0, blk.x, acc);

@@ -166,7 +166,7 @@ export function matmulTT(rt: Runtime, a: Tensor, b: Tensor, c: Tensor, M: number
   if (options.transA && !options.transB && M % 4 === 0 && N % 4 === 0 && aligned && !options.scalarKernel) {
     rt.dispatch(rt.pipeline(codeTT, 'tn_vec4'), [a, b, c], [Math.ceil(N / 64), Math.ceil(M / 64), batch.count], params);
   } else if (!options.transA && K % 4 === 0 && N % 4 === 0 && aligned && !options.scalarKernel) {
-    rt.dispatch(rt.pipeline(codeTT, options.transB ? 'nt_vec4' : 'nn_vec4'), [a, b, c], [...grid1d(rt, Math.ceil(M / 4) * (N / 4), 64), batch.count], params);
+    rt.dispatch(rt.pipeline(codeTT, 'n_vec4', { TRANS_B: options.transB ? 1 : 0 }), [a, b, c], [...grid1d(rt, Math.ceil(M / 4) * (N / 4), 64), batch.count], params);
   } else {
     rt.dispatch(rt.pipeline(codeTT), [a, b, c], [Math.ceil(N / 32), Math.ceil(M / 32), batch.count], params);
   }

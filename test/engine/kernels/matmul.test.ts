@@ -183,7 +183,7 @@ describe('matmul with frozen weights', () => {
 describe('matmulTT (activations, optional transposes)', () => {
   // with M and N multiples of 4, transA without transB runs the vec4 kernel (tn_vec4): odd row and column quads
   // (12, 20), a single quad (4), and 64 × 128 exercise its 8 × 8 blocks' edges. Without transA, K and N multiples
-  // of 4 run nt_vec4 / nn_vec4: rows past a block's edge (37, 5, 130), LoRA's thin sides (N 8, K 8), and more
+  // of 4 run n_vec4 (nt and nn): rows past a block's edge (37, 5, 130), LoRA's thin sides (N 8, K 8), and more
   // blocks than one workgroup covers (130 × 132)
   for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [16, 33, 9], [37, 20, 41], [12, 7, 20], [8, 33, 4], [64, 50, 128], [37, 128, 8], [5, 8, 12], [130, 8, 132]]) {
     for (const transA of [false, true]) {
@@ -293,7 +293,7 @@ describe('matmulTT batches (one dispatch for many products)', () => {
 
   // the same for the thin vec4 kernels (A blocks stored [M, K]; K and N multiples of 4, M not)
   for (const transB of [true, false]) {
-    it(`each product z reads A_z, B_(z / group) and writes C_z only (${transB ? 'nt' : 'nn'}_vec4)`, async () => {
+    it(`each product z reads A_z, B_(z / group) and writes C_z only (n_vec4, ${transB ? 'nt' : 'nn'})`, async () => {
       const rt = await testRuntime();
       const [Mt, Kt] = [7, 8];
       const [sA, sB, sC] = [Mt * Kt + 4, Kt * N + 8, Mt * N + 4];
